@@ -1,0 +1,3 @@
+module godbg.demo/counter
+
+go 1.19

@@ -1,0 +1,3 @@
+module godbg.demo/crash
+
+go 1.19

@@ -1,0 +1,3 @@
+module godbg.demo/hello
+
+go 1.19

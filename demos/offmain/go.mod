@@ -1,0 +1,3 @@
+module godbg.demo/offmain
+
+go 1.19

@@ -1,0 +1,3 @@
+module godbg.demo/waiters
+
+go 1.19

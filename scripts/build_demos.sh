@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Builds every demo in demos/ with every Go toolchain on the machine, as normal, PIE and
+# stripped binaries: OUT/<go version>/<variant>/<demo>. OUT/toolchains.txt lists the versions.
+set -euo pipefail
+out=${1:?usage: build_demos.sh OUTDIR}
+src=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$out"
+export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
+
+toolchains() {
+  { command -v go || true; ls /usr/lib/go-*/bin/go /usr/local/go/bin/go 2>/dev/null || true; } |
+    while read -r g; do [ -x "$g" ] && echo "$(readlink -f "$g")"; done | sort -u
+}
+
+declare -A seen=()
+: >"$out/toolchains.txt.new"
+for go in $(toolchains); do
+  ver=$("$go" env GOVERSION 2>/dev/null || "$go" version | awk '{print $3}')
+  [ -n "${seen[$ver]:-}" ] && continue
+  seen[$ver]=1
+  echo "$ver" >>"$out/toolchains.txt.new"
+  for d in "$src"/demos/*/; do
+    name=$(basename "$d")
+    for variant in normal pie stripped; do
+      dest="$out/$ver/$variant/$name"
+      mkdir -p "$(dirname "$dest")"
+      flags=()
+      case $variant in
+        pie) flags=(-buildmode=pie) ;;
+        stripped) flags=("-ldflags=-s -w") ;;
+      esac
+      # Rebuild only when a source is newer than the binary.
+      if [ -x "$dest" ] && [ -z "$(find "$d" -newer "$dest" -type f)" ]; then continue; fi
+      (cd "$d" && "$go" build -trimpath=false "${flags[@]}" -o "$dest" .) ||
+        { echo "build_demos: $go failed on $name ($variant)" >&2; exit 1; }
+    done
+  done
+done
+mv "$out/toolchains.txt.new" "$out/toolchains.txt"
+echo "built demos for: $(tr '\n' ' ' <"$out/toolchains.txt")"
