@@ -1,1 +1,126 @@
-int main() { return 0; }
+// godbg's entry: the command line of ../shared/CONTRACT.md, then a session, command files, and
+// the REPL. Errors are caught here, once: 1 when godbg could not do what was asked, 2 for usage.
+#include <signal.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+
+#include "cli/printers.hpp"
+#include "cli/repl.hpp"
+#include "cli/signals.hpp"
+#include "cli/startup_command.hpp"
+#include "common/error.hpp"
+#include "common/version.hpp"
+#include "debugger/commands.hpp"
+#include "debugger/session.hpp"
+
+namespace {
+
+struct options {
+  std::vector<std::string> init_files;
+  bool batch = false;
+  bool json = false;
+  bool quiet = false;
+  std::string trace;
+};
+
+int run_session(godbg::session& s, const options& o) {
+  int failed = 0;
+  for (auto& f : o.init_files) {
+    if (s.quit_requested()) break;
+    try {
+      failed += godbg::run_command_file(s, f);
+    } catch (const godbg::error& e) {
+      s.out().error(e.what());
+      ++failed;
+    }
+  }
+  if (!o.batch && !s.quit_requested() && !godbg::termination_requested()) godbg::run_repl(s);
+  // In batch mode a failing command is a failure of the run, as with gdb -batch.
+  return (o.batch && failed) ? 1 : 0;
+}
+
+pid_t parse_pid(const std::string& w) {
+  int v = 0;
+  auto [p, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
+  if (ec != std::errc() || p != w.data() + w.size() || v <= 0)
+    throw godbg::usage_error("attach: \"" + w + "\" is not a process id");
+  return v;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"godbg: a debugger for Go programs on linux/amd64"};
+  app.set_version_flag("--version", std::string("godbg ") + std::string(godbg::version()));
+  options o;
+  auto add_options = [&](CLI::App* a) {
+    a->add_option("-x,--init", o.init_files, "run the commands in FILE first (repeatable)")
+        ->allow_extra_args(false)
+        ->type_name("FILE");
+    a->add_flag("--batch", o.batch, "run the command files, then end");
+    a->add_flag("--json", o.json, "print records as JSON Lines");
+    a->add_flag("-q", o.quiet, "no banner");
+    a->add_option("--trace", o.trace, "with startup: write a Trace Event Format file")
+        ->type_name("FILE");
+  };
+  add_options(&app);
+  auto* run = app.add_subcommand("run", "launch PROG stopped at its first instruction");
+  auto* attach = app.add_subcommand("attach", "stop every thread of a running process");
+  auto* startup = app.add_subcommand("startup", "run PROG through the Go bootstrap and report it");
+  auto* help = app.add_subcommand("help", "show this help");
+  for (auto* sub : {run, attach, startup}) {
+    add_options(sub);
+    // Everything after PROG belongs to the program, as with gdb --args.
+    sub->prefix_command();
+  }
+  app.require_subcommand(1);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "godbg: %s (try godbg --help)\n", e.what());
+    return 2;
+  }
+  if (help->parsed()) {
+    std::printf("%s", app.help().c_str());
+    return 0;
+  }
+
+  auto printer = o.json ? godbg::make_json_printer(stdout)
+                        : godbg::make_text_printer(stdout, godbg::use_color(stdout));
+  godbg::session s(*printer);
+  godbg::install_signal_handlers();
+  try {
+    if (run->parsed() || startup->parsed()) {
+      auto* sub = run->parsed() ? run : startup;
+      std::vector<std::string> args = sub->remaining();
+      if (args.empty()) args = app.remaining();
+      if (args.empty()) throw godbg::usage_error(std::string(sub->get_name()) + ": no program given");
+      s.load(args[0]);
+      if (startup->parsed()) return godbg::run_startup_report(s, args, o.trace);
+      s.launch(args);
+    } else if (attach->parsed()) {
+      auto rest = attach->remaining();
+      if (rest.size() != 1) throw godbg::usage_error("usage: godbg attach [OPTIONS] PID");
+      s.attach(parse_pid(rest[0]));
+    }
+    return run_session(s, o);
+  } catch (const godbg::usage_error& e) {
+    printer->error(e.what());
+    return 2;
+  } catch (const godbg::error& e) {
+    printer->error(e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    printer->error(std::string("internal error: ") + e.what());
+    return 1;
+  }
+}

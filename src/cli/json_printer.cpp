@@ -1,0 +1,171 @@
+// JSON Lines, as ../shared/CONTRACT.md defines them: one object a line, integers for addresses,
+// null for what is not known.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/printers.hpp"
+
+namespace godbg {
+
+namespace {
+using nlohmann::json;
+
+template <typename T>
+json opt(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+json location(const code_location& l) {
+  return {{"pc", l.pc}, {"function", opt(l.function)}, {"file", opt(l.file)}, {"line", opt(l.line)}};
+}
+
+class json_printer : public reporter {
+ public:
+  explicit json_printer(std::FILE* out) : out_(out) {}
+
+  void start(const start_record& r) override {
+    json j = {{"event", "start"},     {"pid", r.pid},
+              {"path", r.path},       {"go_version", opt(r.go_version)},
+              {"symbols", r.symbols}, {"attached", r.attached}};
+    if (r.threads) j["threads"] = *r.threads;
+    emit(j);
+  }
+  void stop(const stop_record& r, const std::vector<source_line_record>&) override {
+    json j = {{"event", "stop"}, {"reason", r.reason}};
+    if (r.breakpoint) j["breakpoint"] = *r.breakpoint;
+    if (r.signal) j["signal"] = *r.signal;
+    j.update(location(r.where));
+    j["tid"] = r.tid;
+    j["goid"] = opt(r.goid);
+    if (r.hits) j["hits"] = *r.hits;
+    emit(j);
+  }
+  void exited(const exit_record& r) override {
+    json j = {{"event", "exit"}};
+    if (r.status) j["status"] = *r.status;
+    if (r.signal) j["signal"] = *r.signal;
+    emit(j);
+  }
+  void frames(const std::vector<frame_record>& fs, int current) override {
+    json arr = json::array();
+    for (auto& f : fs) {
+      json j = location(f.where);
+      j["index"] = f.index;
+      j["sp"] = f.sp;
+      if (f.inlined) j["inlined"] = true;
+      arr.push_back(j);
+    }
+    emit({{"frames", arr}, {"current", current}});
+  }
+  void registers(const std::vector<register_record>& rs) override {
+    json j = json::object();
+    for (auto& r : rs) j[r.name] = r.value;
+    emit({{"registers", j}});
+  }
+  static json bp(const breakpoint_record& b) {
+    json sites = json::array();
+    for (auto& s : b.sites) sites.push_back(location(s));
+    return {{"id", b.id},           {"location", b.location}, {"sites", sites},
+            {"temporary", b.temporary}, {"enabled", b.enabled}, {"hits", b.hits},
+            {"condition", opt(b.condition)}};
+  }
+  void breakpoint_set(const breakpoint_record& b) override { emit({{"breakpoint", bp(b)}}); }
+  void breakpoints(const std::vector<breakpoint_record>& bs) override {
+    json arr = json::array();
+    for (auto& b : bs) arr.push_back(bp(b));
+    emit({{"breakpoints", arr}});
+  }
+  void disassembly(const std::vector<instruction_record>& is) override {
+    json arr = json::array();
+    for (auto& i : is)
+      arr.push_back({{"address", i.address}, {"bytes", i.bytes}, {"text", i.text}, {"current", i.current}});
+    emit({{"instructions", arr}});
+  }
+  void memory(const memory_record& m) override {
+    std::string hex;
+    for (auto b : m.bytes) hex += fmt::format("{:02x}", b);
+    emit({{"memory", {{"address", m.address}, {"bytes", hex}}}});
+  }
+  void source(const source_record& s) override {
+    json arr = json::array();
+    for (auto& l : s.lines) arr.push_back({{"line", l.line}, {"text", l.text}, {"current", l.current}});
+    emit({{"source", {{"file", s.file}, {"lines", arr}}}});
+  }
+  void goroutines(const std::vector<goroutine_record>& gs, std::size_t total) override {
+    json arr = json::array();
+    for (auto& g : gs) {
+      json j = {{"id", g.id}, {"status", g.status}, {"wait_reason", opt(g.wait_reason)}};
+      j.update(location(g.where));
+      j["raw_pc"] = g.raw_pc;
+      j["start_function"] = opt(g.start_function);
+      j["created_by"] = opt(g.created_by);
+      j["tid"] = opt(g.tid);
+      if (!g.stack.empty()) {
+        json st = json::array();
+        for (auto& f : g.stack) st.push_back(location(f.where));
+        j["stack"] = st;
+      }
+      arr.push_back(j);
+    }
+    emit({{"goroutines", arr}, {"total", total}});
+  }
+  void threads(const std::vector<thread_record>& ts) override {
+    json arr = json::array();
+    for (auto& t : ts)
+      arr.push_back({{"tid", t.tid},
+                     {"main", t.main},
+                     {"current", t.current},
+                     {"pc", t.where.pc},
+                     {"function", opt(t.where.function)},
+                     {"file", opt(t.where.file)},
+                     {"line", opt(t.where.line)},
+                     {"goid", opt(t.goid)},
+                     {"m", opt(t.m)},
+                     {"p", opt(t.p)}});
+    emit({{"threads", arr}});
+  }
+  void value(const value_record& v) override {
+    json j = {{"expr", v.expr}, {"type", opt(v.type)}, {"text", v.text}};
+    if (v.scalar)
+      std::visit([&](auto&& x) { j["value"] = x; }, *v.scalar);
+    else
+      j["value"] = v.text;
+    emit(j);
+  }
+  void startup(const std::vector<startup_stage>& stages) override {
+    json arr = json::array();
+    for (auto& s : stages) {
+      json values = json::object();
+      for (auto& [k, v] : s.values_json) values[k] = json::parse(v, nullptr, false);
+      arr.push_back({{"stage", s.stage},
+                     {"t_us", s.t_us},
+                     {"tid", s.tid},
+                     {"goid", opt(s.goid)},
+                     {"summary", s.summary},
+                     {"values", values}});
+    }
+    emit({{"startup", arr}});
+  }
+  void message(const std::string& m) override { emit({{"message", m}}); }
+  void warning(const std::string& m) override { emit({{"warning", m}}); }
+  void error(const std::string& m) override {
+    emit({{"error", m}});
+    std::fprintf(stderr, "godbg: %s\n", m.c_str());
+  }
+
+ private:
+  void emit(const json& j) {
+    std::string s = j.dump(-1, ' ', false, json::error_handler_t::replace);
+    std::fprintf(out_, "%s\n", s.c_str());
+    std::fflush(out_);
+  }
+  std::FILE* out_;
+};
+}  // namespace
+
+std::unique_ptr<reporter> make_json_printer(std::FILE* out) {
+  return std::make_unique<json_printer>(out);
+}
+
+}  // namespace godbg

@@ -1,0 +1,14 @@
+#pragma once
+#include <cstdio>
+#include <memory>
+
+#include "debugger/reporter.hpp"
+
+namespace godbg {
+
+// Human text on `out` (errors on stderr), colour when `color`.
+std::unique_ptr<reporter> make_text_printer(std::FILE* out, bool color);
+// JSON Lines on `out`; errors also go to stderr as one line, for people watching.
+std::unique_ptr<reporter> make_json_printer(std::FILE* out);
+
+}  // namespace godbg

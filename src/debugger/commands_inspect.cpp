@@ -1,0 +1,189 @@
+// Looking at a stopped program: stack, frames, source, code, registers, memory.
+#include <charconv>
+
+#include "arch_amd64/disassembler.hpp"
+#include "arch_amd64/registers.hpp"
+#include "common/error.hpp"
+#include "debugger/commands.hpp"
+#include "debugger/goroutine_stacks.hpp"
+#include "debugger/session.hpp"
+
+namespace godbg {
+
+namespace {
+std::optional<long> parse_long(const std::string& w) {
+  long v = 0;
+  int base = 10;
+  std::string_view s = w;
+  if (s.starts_with("0x")) s.remove_prefix(2), base = 16;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
+  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+long int_arg(const command_args& a, std::size_t i, long def, const char* what) {
+  if (a.words.size() <= i) return def;
+  auto v = parse_long(a.words[i]);
+  if (!v) throw usage_error(fmt::format("\"{}\" is not {}", a.words[i], what));
+  return *v;
+}
+
+std::string hex_bytes(const std::vector<std::uint8_t>& b) {
+  std::string s;
+  for (auto x : b) s += fmt::format("{:02x}", x);
+  return s;
+}
+
+// An address: a number, $register, or a location (function, FILE:LINE).
+std::uint64_t address_arg(session& s, const std::string& w) {
+  if (auto v = parse_long(w)) return std::uint64_t(*v);
+  if (!w.empty() && w[0] == '$') {
+    auto* r = register_by_name(w.substr(1));
+    if (!r) fail("{}: no such register", w);
+    return read_register(s.process().regs(s.current_tid()), *r);
+  }
+  if (!w.empty() && w[0] == '*') return s.resolve_location(w).front().value();
+  if (s.has_binary()) {
+    if (auto f = s.bin().function_by_name(w)) return s.bias().to_virt(f->entry).value();
+    if (auto* sym = s.bin().symbols().by_name(w)) return s.bias().to_virt(sym->addr).value();
+  }
+  return s.resolve_location(w).front().value();
+}
+}  // namespace
+
+namespace cmd {
+
+void bt(session& s, const command_args& a) {
+  long n = int_arg(a, 0, 64, "a frame count");
+  if (n <= 0) throw usage_error("bt: the frame count must be positive");
+  auto frames = current_stack(s, std::size_t(n));
+  s.out().frames(frames, s.current_frame());
+}
+
+namespace {
+void select_frame(session& s, long n) {
+  auto frames = current_stack(s, 1024);
+  if (n < 0 || n >= long(frames.size()))
+    fail("no frame {}: the stack has {} frames", n, frames.size());
+  s.select_frame(int(n));
+  s.out().frames({frames[std::size_t(n)]}, int(n));
+  auto ctx = s.source_context(frames[std::size_t(n)].where, 2, 2);
+  if (!ctx.empty()) {
+    source_record src;
+    src.file = *frames[std::size_t(n)].where.file;
+    src.lines = ctx;
+    s.out().source(src);
+  }
+}
+}  // namespace
+
+void frame(session& s, const command_args& a) {
+  select_frame(s, int_arg(a, 0, s.current_frame(), "a frame number"));
+}
+void up(session& s, const command_args& a) {
+  select_frame(s, s.current_frame() + int_arg(a, 0, 1, "a count"));
+}
+void down(session& s, const command_args& a) {
+  select_frame(s, s.current_frame() - int_arg(a, 0, 1, "a count"));
+}
+
+void list(session& s, const command_args& a) {
+  code_location where;
+  if (a.words.empty()) {
+    auto frames = current_stack(s, std::size_t(s.current_frame()) + 1);
+    if (frames.empty()) fail("no current location; give one: list main.main");
+    where = frames.back().where;
+  } else {
+    auto addrs = s.resolve_location(a.words[0]);
+    where = s.describe(addrs.front().value());
+    // A FILE:LINE names a line even when its code is elsewhere.
+    auto colon = a.words[0].rfind(':');
+    if (colon != std::string::npos)
+      if (auto l = parse_long(a.words[0].substr(colon + 1))) where.line = int(*l);
+  }
+  if (!where.file || !where.line) fail("no source line for {:#x}", where.pc);
+  auto lines = s.source_context(where, 5, 5);
+  if (lines.empty()) fail("cannot read {}", *where.file);
+  s.out().source({*where.file, lines});
+}
+
+void disassemble(session& s, const command_args& a) {
+  std::uint64_t start = 0, end = 0, pc = 0;
+  bool running = s.has_process();
+  if (running) pc = s.process().pc(s.current_tid());
+  std::optional<function_info> fn;
+  if (a.words.empty()) {
+    if (!running) fail("the program is not running; give a location: disassemble main.main");
+    fn = s.bin().function_at(s.bias().to_file(virt_addr(pc)));
+    if (!fn) {
+      start = pc;
+      end = pc + 64;
+    }
+  } else {
+    std::uint64_t addr = address_arg(s, a.words[0]);
+    fn = s.has_binary() ? s.bin().function_at(s.bias().to_file(virt_addr(addr))) : std::nullopt;
+    if (!fn) start = addr, end = addr + 64;
+  }
+  if (fn) {
+    start = s.bias().to_virt(fn->entry).value();
+    end = s.bias().to_virt(fn->end).value();
+    if (end <= start || end - start > (1u << 20)) end = start + 256;
+  }
+  std::vector<std::uint8_t> code(end - start);
+  bool ok = running ? s.process().read(virt_addr(start), code) : false;
+  if (!ok && s.has_binary()) {
+    auto bytes = s.bin().elf().bytes_at(s.bias().to_file(virt_addr(start)), code.size());
+    if (!bytes) fail("cannot read code at {:#x}", start);
+    code.assign(bytes->begin(), bytes->end());
+  } else if (!ok) {
+    fail("cannot read code at {:#x}", start);
+  }
+  disassembler dis;
+  auto insns = dis.decode(code, start);
+  symbolizer sym = [&](std::uint64_t target) -> std::optional<std::string> {
+    if (!s.has_binary()) return std::nullopt;
+    auto f = s.bin().function_at(s.bias().to_file(virt_addr(target)));
+    if (!f) return std::nullopt;
+    std::uint64_t entry = s.bias().to_virt(f->entry).value();
+    if (target == entry) return f->name;
+    return fmt::format("{}+{}", f->name, target - entry);
+  };
+  std::vector<instruction_record> out;
+  for (auto& i : insns)
+    out.push_back({i.address, hex_bytes(i.bytes), format_instruction(i, sym), i.address == pc});
+  s.out().disassembly(out);
+}
+
+void regs(session& s, const command_args& a) {
+  const auto& r = s.process().regs(s.current_tid());
+  std::vector<register_record> out;
+  if (a.words.empty()) {
+    for (auto& v : register_values(r)) out.push_back({std::string(v.name), v.value, v.display});
+  } else {
+    for (auto& w : a.words) {
+      auto* info = register_by_name(w[0] == '$' ? w.substr(1) : w);
+      if (!info) fail("{}: no such register", w);
+      auto v = read_register(r, *info);
+      std::string display = info->kind == reg_kind::flags
+                                ? fmt::format("{:#x} {}", v, format_flags(v))
+                                : fmt::format("{:#018x}", v);
+      out.push_back({std::string(info->name), v, display});
+    }
+  }
+  s.out().registers(out);
+}
+
+void examine(session& s, const command_args& a) {
+  if (a.words.empty()) throw usage_error("usage: x ADDR [N]");
+  std::uint64_t addr = address_arg(s, a.words[0]);
+  long n = int_arg(a, 1, 64, "a byte count");
+  if (n <= 0 || n > (1 << 20)) throw usage_error("x: the byte count must be 1..1048576");
+  memory_record m;
+  m.address = addr;
+  m.bytes.resize(std::size_t(n));
+  s.process().read_or_fail(virt_addr(addr), m.bytes);
+  s.out().memory(m);
+}
+
+}  // namespace cmd
+}  // namespace godbg

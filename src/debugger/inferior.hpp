@@ -1,0 +1,134 @@
+#pragma once
+// The traced process: its threads, its memory, its int3 sites, and the all-stop event loop.
+// Every thread is seized (PTRACE_SEIZE), so any of them can be stopped with PTRACE_INTERRUPT and
+// clones are followed. RAII: a launched process dies with this object, an attached one is
+// detached with every int3 removed.
+#include <sys/types.h>
+#include <sys/user.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/address.hpp"
+#include "debugger/ptrace_ops.hpp"
+
+namespace godbg {
+
+struct thread_state {
+  pid_t tid = 0;
+  bool stopped = false;
+  bool interrupt_requested = false;
+  int pending_signal = 0;         // delivered on the next resume
+  bool step_over_site = false;    // reported at an int3 site: execute the original instruction first
+  std::optional<user_regs_struct> regs;  // cache, valid while stopped
+  bool regs_dirty = false;
+};
+
+// Why the process stopped (or ended), as seen by the event loop.
+struct inferior_event {
+  enum class kind { breakpoint, step, signal, interrupt, exec, exited, killed } what;
+  pid_t tid = 0;
+  int code = 0;          // signal number or exit status
+  std::uint64_t pc = 0;  // for breakpoints: the site address
+};
+
+class inferior {
+ public:
+  // Starts `path` with `args` (argv[0] first) and stops it right after execve.
+  static std::unique_ptr<inferior> launch(const std::string& path,
+                                          const std::vector<std::string>& args);
+  // Seizes and stops every thread of `pid`.
+  static std::unique_ptr<inferior> attach(pid_t pid);
+  ~inferior();
+  inferior(const inferior&) = delete;
+  inferior& operator=(const inferior&) = delete;
+
+  pid_t pid() const { return pid_; }
+  bool launched() const { return launched_; }
+  bool alive() const { return alive_; }
+  std::vector<pid_t> thread_ids() const;
+  bool has_thread(pid_t tid) const { return threads_.count(tid) != 0; }
+
+  // Registers of a stopped thread (cached until resume).
+  const user_regs_struct& regs(pid_t tid);
+  void set_regs(pid_t tid, const user_regs_struct& r);
+  std::uint64_t pc(pid_t tid) { return regs(tid).rip; }
+
+  // Memory. Reads show the original bytes under int3 sites.
+  bool read(virt_addr a, std::span<std::uint8_t> out) const;
+  void read_or_fail(virt_addr a, std::span<std::uint8_t> out) const;
+  template <typename T>
+  std::optional<T> read_value(virt_addr a) const {
+    T v{};
+    if (!read(a, {reinterpret_cast<std::uint8_t*>(&v), sizeof v})) return std::nullopt;
+    return v;
+  }
+  void write(virt_addr a, std::span<const std::uint8_t> bytes);
+
+  // int3 sites: one per address, whatever asks for it.
+  void add_site(virt_addr a);
+  void remove_site(virt_addr a);
+  bool is_site(virt_addr a) const { return sites_.count(a.value()) != 0; }
+
+  // Decides, for a breakpoint hit on one thread while the others still run, whether the hit is
+  // reported (true) or the thread just goes on (false).
+  using hit_filter = std::function<bool(pid_t tid, virt_addr site)>;
+
+  // Resumes every thread and waits for the next event worth reporting; when it returns, every
+  // thread is stopped (all-stop), except after exit.
+  inferior_event resume(const hit_filter& filter);
+  // Executes one instruction on `tid` alone.
+  inferior_event single_step(pid_t tid);
+  // Stops every thread now (an interrupt from the user while nothing is running is a no-op).
+  void stop_all();
+  // Marks the thread as having reported at its current pc (so resume steps over an int3 there).
+  void mark_reported(pid_t tid);
+  // The opposite: the thread has not yet executed an int3 at its pc (a program's entry stop).
+  void clear_reported(pid_t tid) { threads_.at(tid).step_over_site = false; }
+
+  void kill();
+  void detach();
+
+  // Set by the session's SIGINT handler: resume() stops everything and reports an interrupt.
+  static void request_interrupt();
+
+ private:
+  inferior() = default;
+  struct site {
+    std::uint8_t original = 0;
+    bool inserted = false;
+  };
+  void insert_site_bytes(std::uint64_t a, site& s);
+  void restore_site_bytes(std::uint64_t a, site& s);
+  void drop_thread(pid_t tid);
+  void flush_regs(thread_state& t);
+  void resume_thread(thread_state& t);
+  void step_over(thread_state& t);
+  // Handles a stop of a thread that is not the one being waited for; false if the event
+  // ends the process.
+  std::optional<inferior_event> classify(const wait_result& w, bool stopping_all);
+  void wait_until_all_stopped();
+  void forget_process();
+  void release_fork_child(pid_t child, bool shares_memory);
+  std::optional<inferior_event> on_exec();
+  void reopen_memory();
+
+  pid_t pid_ = 0;
+  bool launched_ = false;
+  bool alive_ = false;
+  int mem_fd_ = -1;
+  std::map<pid_t, thread_state> threads_;
+  std::map<std::uint64_t, site> sites_;
+  std::vector<inferior_event> deferred_;      // events seen while stopping everything
+  std::optional<wait_result> deferred_exit_;  // the process ended during a step-over
+  std::set<pid_t> early_children_;            // forked children seen before their fork event
+};
+
+}  // namespace godbg

@@ -1,0 +1,211 @@
+// Starting, attaching, killing and detaching: the life cycle of the traced process.
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/personality.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <set>
+
+#include "common/error.hpp"
+#include "debugger/inferior.hpp"
+#include "debugger/ptrace_ops.hpp"
+
+namespace godbg {
+
+namespace {
+
+std::set<pid_t> task_ids(pid_t pid) {
+  std::set<pid_t> out;
+  std::string dir = "/proc/" + std::to_string(pid) + "/task";
+  DIR* d = opendir(dir.c_str());
+  if (!d) return out;
+  while (dirent* e = readdir(d)) {
+    if (e->d_name[0] == '.') continue;
+    out.insert(pid_t(std::atoi(e->d_name)));
+  }
+  closedir(d);
+  return out;
+}
+
+char process_state(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string s;
+  std::getline(in, s);
+  auto close = s.rfind(')');
+  if (close == std::string::npos || close + 2 >= s.size()) return '?';
+  return s[close + 2];
+}
+
+int tracer_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("TracerPid:", 0) == 0) return std::atoi(line.c_str() + 10);
+  return 0;
+}
+
+int open_mem(pid_t pid) {
+  std::string path = "/proc/" + std::to_string(pid) + "/mem";
+  int fd = open(path.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd == -1) fail_errno("open {}", path);
+  return fd;
+}
+
+}  // namespace
+
+std::unique_ptr<inferior> inferior::launch(const std::string& path,
+                                           const std::vector<std::string>& args) {
+  int report[2];
+  if (pipe2(report, O_CLOEXEC) == -1) fail_errno("create a pipe");
+  pid_t child = fork();
+  if (child == -1) fail_errno("fork");
+  if (child == 0) {
+    // Own process group: Ctrl-C at the terminal reaches godbg, which then stops the program.
+    setpgid(0, 0);
+    // As gdb does: the same addresses on every run, so a PIE program's breakpoints stay put.
+    personality(ADDR_NO_RANDOMIZE);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    // Stop before execve so the parent can seize us; every later thread inherits the seizure.
+    raise(SIGSTOP);
+    execv(path.c_str(), argv.data());
+    int e = errno;
+    (void)!::write(report[1], &e, sizeof e);
+    _exit(127);
+  }
+  close(report[1]);
+  std::unique_ptr<inferior> inf(new inferior);
+  inf->pid_ = child;
+  inf->launched_ = true;
+  inf->alive_ = true;
+
+  int status = 0;
+  if (waitpid(child, &status, WUNTRACED) == -1 || !WIFSTOPPED(status)) {
+    close(report[0]);
+    fail("start {}: the child did not stop before exec", path);
+  }
+  try {
+    ptrace_ops::seize(child);
+  } catch (...) {
+    ::kill(child, SIGKILL);
+    waitpid(child, &status, 0);
+    close(report[0]);
+    inf->alive_ = false;
+    throw;
+  }
+  ::kill(child, SIGCONT);
+  // Run to the exec event, passing along the job-control noise of the SIGSTOP/SIGCONT dance.
+  for (;;) {
+    auto w = wait_thread(child);
+    if (!w) continue;
+    if (w->what != wait_result::kind::stopped) {
+      int e = 0;
+      ssize_t n = ::read(report[0], &e, sizeof e);
+      close(report[0]);
+      inf->alive_ = false;
+      if (n == sizeof e) fail("cannot run {}: {}", path, std::strerror(e));
+      fail("cannot run {}: it ended before starting", path);
+    }
+    if (w->event == PTRACE_EVENT_EXEC) break;
+    ptrace_ops::cont(child, 0);
+  }
+  close(report[0]);
+  thread_state t;
+  t.tid = child;
+  t.stopped = true;
+  inf->threads_[child] = t;
+  inf->mem_fd_ = open_mem(child);
+  return inf;
+}
+
+std::unique_ptr<inferior> inferior::attach(pid_t pid) {
+  if (pid <= 0) fail("attach {}: not a process id", pid);
+  if (::kill(pid, 0) == -1 && errno == ESRCH) fail("attach {}: no such process", pid);
+  if (pid == getpid()) fail("attach {}: that is godbg itself", pid);
+  if (process_state(pid) == 'Z') fail("attach {}: the process is a zombie", pid);
+  if (int tracer = tracer_of(pid)) fail("attach {}: already traced by process {}", pid, tracer);
+
+  std::unique_ptr<inferior> inf(new inferior);
+  inf->pid_ = pid;
+  inf->alive_ = true;
+  // Seize every thread; repeat until the task list is stable, because a thread we have not
+  // seized yet can create another one behind our back.
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (pid_t tid : task_ids(pid)) {
+      if (inf->threads_.count(tid)) continue;
+      if (ptrace(PTRACE_SEIZE, tid, nullptr, reinterpret_cast<void*>(ptrace_ops::options)) == -1) {
+        if (errno == ESRCH) continue;  // it exited meanwhile
+        int e = errno;
+        inf->alive_ = inf->threads_.empty() ? false : inf->alive_;
+        if (e == EPERM)
+          fail("attach {}: permission denied (ptrace_scope, capabilities, or another tracer)",
+               pid);
+        fail("attach {}: {}", pid, std::strerror(e));
+      }
+      thread_state t;
+      t.tid = tid;
+      inf->threads_[tid] = t;
+      grew = true;
+    }
+  }
+  if (inf->threads_.empty()) fail("attach {}: no such process", pid);
+  inf->mem_fd_ = open_mem(pid);
+  inf->stop_all();
+  return inf;
+}
+
+void inferior::reopen_memory() {
+  if (mem_fd_ != -1) close(mem_fd_);
+  mem_fd_ = -1;
+  mem_fd_ = open_mem(pid_);
+}
+
+inferior::~inferior() {
+  try {
+    if (alive_) {
+      if (launched_)
+        kill();
+      else
+        detach();
+    }
+  } catch (...) {
+    // Destructors must not throw; with EXITKILL the kernel finishes a launched process anyway.
+  }
+  if (mem_fd_ != -1) close(mem_fd_);
+}
+
+void inferior::kill() {
+  if (!alive_) return;
+  ::kill(pid_, SIGKILL);
+  // Reap every thread so no zombie is left behind.
+  while (!threads_.empty()) {
+    auto w = wait_thread(-1);
+    if (!w) continue;
+    if (w->what != wait_result::kind::stopped) threads_.erase(w->tid);
+    if (w->tid == pid_ && w->what != wait_result::kind::stopped) break;
+  }
+  threads_.clear();
+  alive_ = false;
+}
+
+void inferior::detach() {
+  if (!alive_) return;
+  stop_all();
+  for (auto& [addr, s] : sites_) restore_site_bytes(addr, s);
+  sites_.clear();
+  for (auto& [tid, t] : threads_) {
+    flush_regs(t);
+    ptrace_ops::detach(tid, t.pending_signal);
+  }
+  threads_.clear();
+  alive_ = false;
+}
+
+}  // namespace godbg

@@ -1,0 +1,86 @@
+// Target memory and int3 sites. Reads go through process_vm_readv (bulk, one syscall) and fall
+// back to /proc/PID/mem; writes go through /proc/PID/mem, which may write read-only text.
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "common/error.hpp"
+#include "debugger/inferior.hpp"
+
+namespace godbg {
+
+namespace {
+constexpr std::uint8_t int3 = 0xCC;
+}
+
+bool inferior::read(virt_addr a, std::span<std::uint8_t> out) const {
+  if (out.empty()) return true;
+  if (!alive_) return false;
+  iovec local{out.data(), out.size()};
+  iovec remote{reinterpret_cast<void*>(a.value()), out.size()};
+  ssize_t n = process_vm_readv(pid_, &local, 1, &remote, 1, 0);
+  if (n != ssize_t(out.size())) {
+    n = pread(mem_fd_, out.data(), out.size(), off_t(a.value()));
+    if (n != ssize_t(out.size())) return false;
+  }
+  // Show the program's own bytes, never our int3s.
+  auto lo = sites_.lower_bound(a.value());
+  for (auto it = lo; it != sites_.end() && it->first < a.value() + out.size(); ++it)
+    if (it->second.inserted) out[it->first - a.value()] = it->second.original;
+  return true;
+}
+
+void inferior::read_or_fail(virt_addr a, std::span<std::uint8_t> out) const {
+  if (!read(a, out)) fail("cannot read {} bytes at {:#x}", out.size(), a.value());
+}
+
+void inferior::write(virt_addr a, std::span<const std::uint8_t> bytes) {
+  // Keep int3s in place under a write that covers them: the new byte becomes the "original".
+  std::vector<std::uint8_t> buf(bytes.begin(), bytes.end());
+  for (auto it = sites_.lower_bound(a.value()); it != sites_.end() && it->first < a.value() + buf.size();
+       ++it) {
+    if (!it->second.inserted) continue;
+    it->second.original = buf[it->first - a.value()];
+    buf[it->first - a.value()] = int3;
+  }
+  ssize_t n = pwrite(mem_fd_, buf.data(), buf.size(), off_t(a.value()));
+  if (n != ssize_t(buf.size())) fail_errno("write {} bytes at {:#x}", buf.size(), a.value());
+}
+
+void inferior::insert_site_bytes(std::uint64_t a, site& s) {
+  if (s.inserted) return;
+  std::uint8_t orig = 0;
+  if (pread(mem_fd_, &orig, 1, off_t(a)) != 1) fail_errno("read the code byte at {:#x}", a);
+  if (pwrite(mem_fd_, &int3, 1, off_t(a)) != 1) fail_errno("insert a breakpoint at {:#x}", a);
+  s.original = orig;
+  s.inserted = true;
+}
+
+void inferior::restore_site_bytes(std::uint64_t a, site& s) {
+  if (!s.inserted) return;
+  if (alive_ && pwrite(mem_fd_, &s.original, 1, off_t(a)) != 1)
+    fail_errno("remove the breakpoint at {:#x}", a);
+  s.inserted = false;
+}
+
+void inferior::add_site(virt_addr a) {
+  auto [it, fresh] = sites_.try_emplace(a.value());
+  if (!fresh) return;
+  try {
+    insert_site_bytes(a.value(), it->second);
+  } catch (...) {
+    sites_.erase(it);
+    throw;
+  }
+}
+
+void inferior::remove_site(virt_addr a) {
+  auto it = sites_.find(a.value());
+  if (it == sites_.end()) return;
+  restore_site_bytes(it->first, it->second);
+  sites_.erase(it);
+}
+
+}  // namespace godbg

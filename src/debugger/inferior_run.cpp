@@ -1,0 +1,355 @@
+// The all-stop event loop: resume every thread, wait for an event worth reporting, stop every
+// thread before reporting it. Breakpoint hits seen while stopping the others are rewound to
+// their int3, so they are reported again on the next resume instead of being lost.
+#include <signal.h>
+#include <fcntl.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+
+#include "common/error.hpp"
+#include "debugger/inferior.hpp"
+#include "debugger/ptrace_ops.hpp"
+
+namespace godbg {
+
+namespace {
+// Written by the SIGINT handler; the only way a signal handler can talk to the loop.
+std::atomic<bool> interrupt_pending{false};
+
+constexpr int si_kernel = 0x80;   // int3
+constexpr int trap_trace = 2;     // single-step
+// Signals a user wants to see: faults and aborts. Everything else (SIGURG for preemption,
+// SIGPROF, SIGPIPE, SIGCHLD, ...) goes straight to the program.
+bool reported_signal(int sig) {
+  switch (sig) {
+    case SIGSEGV: case SIGBUS: case SIGILL: case SIGFPE: case SIGABRT: case SIGTRAP:
+      return true;
+    default:
+      return false;
+  }
+}
+thread_state new_thread(pid_t tid) {
+  thread_state t;
+  t.tid = tid;
+  return t;
+}
+}  // namespace
+
+void inferior::request_interrupt() { interrupt_pending = true; }
+
+std::vector<pid_t> inferior::thread_ids() const {
+  std::vector<pid_t> out;
+  for (auto& [tid, t] : threads_) out.push_back(tid);
+  return out;
+}
+
+const user_regs_struct& inferior::regs(pid_t tid) {
+  auto it = threads_.find(tid);
+  if (it == threads_.end()) fail("no thread {}", tid);
+  auto& t = it->second;
+  if (!t.stopped) fail("thread {} is running", tid);
+  if (!t.regs) t.regs = ptrace_ops::get_regs(tid);
+  return *t.regs;
+}
+
+void inferior::set_regs(pid_t tid, const user_regs_struct& r) {
+  regs(tid);
+  auto& t = threads_.at(tid);
+  t.regs = r;
+  t.regs_dirty = true;
+}
+
+void inferior::flush_regs(thread_state& t) {
+  if (t.regs_dirty && t.regs) ptrace_ops::set_regs(t.tid, *t.regs);
+  t.regs_dirty = false;
+}
+
+void inferior::drop_thread(pid_t tid) { threads_.erase(tid); }
+
+void inferior::mark_reported(pid_t tid) {
+  auto& t = threads_.at(tid);
+  t.step_over_site = is_site(virt_addr(pc(tid)));
+}
+
+void inferior::resume_thread(thread_state& t) {
+  flush_regs(t);
+  int sig = t.pending_signal;
+  t.pending_signal = 0;
+  t.regs.reset();
+  t.stopped = false;
+  t.step_over_site = false;
+  t.interrupt_requested = false;
+  ptrace_ops::cont_if_alive(t.tid, sig);
+}
+
+// Executes the instruction under the int3 at the thread's pc with only that thread running,
+// so no other thread can slip past the briefly removed int3.
+void inferior::step_over(thread_state& t) {
+  std::uint64_t pc = regs(t.tid).rip;
+  auto it = sites_.find(pc);
+  bool lifted = it != sites_.end() && it->second.inserted;
+  if (lifted) restore_site_bytes(pc, it->second);
+  flush_regs(t);
+  t.regs.reset();
+  pid_t tid = t.tid;
+  for (int tries = 0; tries < 64; ++tries) {
+    ptrace_ops::singlestep(tid, 0);
+    std::optional<wait_result> w;
+    while (!(w = wait_thread(tid))) {
+    }
+    if (w->what != wait_result::kind::stopped) {
+      // The instruction ended the thread (exit) or the process; the main loop sees the rest.
+      if (w->tid != pid_) drop_thread(tid);
+      else deferred_exit_ = *w;
+      break;
+    }
+    auto& th = threads_.at(tid);
+    th.stopped = true;
+    th.regs.reset();
+    if (w->event == PTRACE_EVENT_CLONE) {
+      pid_t child = pid_t(ptrace_ops::event_message(tid));
+      if (!threads_.count(child)) threads_[child] = new_thread(child);
+      continue;
+    }
+    if (w->event == PTRACE_EVENT_FORK || w->event == PTRACE_EVENT_VFORK) {
+      release_fork_child(pid_t(ptrace_ops::event_message(tid)), w->event == PTRACE_EVENT_VFORK);
+      continue;
+    }
+    if (w->event == PTRACE_EVENT_STOP) continue;  // a stale interrupt
+    if (w->event != 0) break;
+    if (w->code == SIGTRAP) break;
+    // A signal arrived first. A fault caused by the instruction itself will not go away by
+    // stepping again: leave it pending for the program's handler.
+    th.pending_signal = w->code;
+    if (reported_signal(w->code)) break;
+  }
+  if (lifted) {
+    auto again = sites_.find(pc);
+    if (again != sites_.end() && alive_) insert_site_bytes(pc, again->second);
+  }
+  if (threads_.count(tid)) threads_.at(tid).step_over_site = false;
+}
+
+void inferior::stop_all() {
+  for (auto& [tid, t] : threads_) {
+    if (t.stopped) continue;
+    t.interrupt_requested = true;
+    if (!ptrace_ops::interrupt(tid)) t.interrupt_requested = false;
+  }
+  wait_until_all_stopped();
+}
+
+void inferior::wait_until_all_stopped() {
+  auto running = [&] {
+    for (auto& [tid, t] : threads_)
+      if (!t.stopped) return true;
+    return false;
+  };
+  while (alive_ && running()) {
+    auto w = wait_thread(-1);
+    if (!w) continue;
+    if (auto ev = classify(*w, true)) deferred_.push_back(*ev);
+  }
+}
+
+std::optional<inferior_event> inferior::classify(const wait_result& w, bool stopping_all) {
+  pid_t tid = w.tid;
+  if (w.what != wait_result::kind::stopped) {
+    if (tid == pid_) {
+      inferior_event ev{w.what == wait_result::kind::exited ? inferior_event::kind::exited
+                                                            : inferior_event::kind::killed,
+                        tid, w.code, 0};
+      forget_process();
+      return ev;
+    }
+    if (early_children_.erase(tid) == 0) drop_thread(tid);
+    return std::nullopt;
+  }
+  auto it = threads_.find(tid);
+  if (it == threads_.end()) {
+    std::error_code ec;
+    bool ours = std::filesystem::exists(
+        "/proc/" + std::to_string(pid_) + "/task/" + std::to_string(tid), ec);
+    if (!ours) {
+      // A forked child's first stop, ahead of its parent's fork event.
+      early_children_.insert(tid);
+      return std::nullopt;
+    }
+    // A new thread's first stop, ahead of its parent's clone event.
+    it = threads_.emplace(tid, new_thread(tid)).first;
+  }
+  auto& t = it->second;
+  t.stopped = true;
+  t.regs.reset();
+  auto go_on = [&](int sig) -> std::optional<inferior_event> {
+    if (stopping_all) {
+      if (sig) t.pending_signal = sig;
+    } else {
+      t.pending_signal = sig;
+      resume_thread(t);
+    }
+    return std::nullopt;
+  };
+
+  switch (w.event) {
+    case PTRACE_EVENT_CLONE: {
+      pid_t child = pid_t(ptrace_ops::event_message(tid));
+      if (!threads_.count(child)) threads_[child] = new_thread(child);
+      return go_on(0);
+    }
+    case PTRACE_EVENT_FORK:
+    case PTRACE_EVENT_VFORK:
+      release_fork_child(pid_t(ptrace_ops::event_message(tid)), w.event == PTRACE_EVENT_VFORK);
+      return go_on(0);
+    case PTRACE_EVENT_VFORK_DONE:
+      return go_on(0);
+    case PTRACE_EVENT_EXEC:
+      return on_exec();
+    case PTRACE_EVENT_STOP:
+      // Our interrupt, a new thread's first stop, a stale interrupt or a group-stop: when we
+      // are not stopping everything, none of them is news.
+      t.interrupt_requested = false;
+      return stopping_all ? std::nullopt : go_on(0);
+    case 0:
+      break;
+    default:
+      return go_on(0);
+  }
+
+  int sig = w.code;
+  if (sig == SIGTRAP) {
+    auto info = ptrace_ops::get_siginfo(tid);
+    int code = info ? info->si_code : 0;
+    std::uint64_t pc = regs(tid).rip;
+    if (code == si_kernel && is_site(virt_addr(pc - 1))) {
+      auto r = regs(tid);
+      r.rip = pc - 1;
+      set_regs(tid, r);
+      if (stopping_all) return std::nullopt;  // rewound: it hits again after the next resume
+      return inferior_event{inferior_event::kind::breakpoint, tid, 0, pc - 1};
+    }
+    if (code == trap_trace) {
+      if (stopping_all) return std::nullopt;
+      return inferior_event{inferior_event::kind::step, tid, 0, pc};
+    }
+  }
+  if (reported_signal(sig)) {
+    t.pending_signal = sig;
+    return inferior_event{inferior_event::kind::signal, tid, sig, regs(tid).rip};
+  }
+  return go_on(sig);
+}
+
+std::optional<inferior_event> inferior::on_exec() {
+  // execve leaves one thread, under the process id, in a new address space: our int3s are gone
+  // with the old one.
+  threads_.clear();
+  thread_state t;
+  t.tid = pid_;
+  t.stopped = true;
+  threads_[pid_] = t;
+  sites_.clear();
+  reopen_memory();
+  return inferior_event{inferior_event::kind::exec, pid_, 0, 0};
+}
+
+void inferior::release_fork_child(pid_t child, bool shares_memory) {
+  bool seen = early_children_.erase(child) != 0;
+  if (!seen) {
+    for (;;) {
+      auto w = wait_thread(child);
+      if (!w) continue;
+      if (w->what != wait_result::kind::stopped) return;
+      break;
+    }
+  }
+  // A forked child has a copy of our int3s; a vfork child shares the parent's memory, which
+  // must keep them.
+  if (!shares_memory) {
+    std::string path = "/proc/" + std::to_string(child) + "/mem";
+    int fd = open(path.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd != -1) {
+      for (auto& [addr, s] : sites_)
+        if (s.inserted) (void)!pwrite(fd, &s.original, 1, off_t(addr));
+      close(fd);
+    }
+  }
+  ptrace_ops::detach(child, 0);
+}
+
+void inferior::forget_process() {
+  alive_ = false;
+  threads_.clear();
+  sites_.clear();
+}
+
+inferior_event inferior::resume(const hit_filter& filter) {
+  if (!alive_) fail("the program is not running");
+  interrupt_pending = false;
+  if (!deferred_.empty()) {
+    auto ev = deferred_.front();
+    deferred_.erase(deferred_.begin());
+    if (alive_ && threads_.count(ev.tid)) mark_reported(ev.tid);
+    return ev;
+  }
+  for (;;) {
+    for (auto& [tid, t] : threads_)
+      if (t.stopped && t.step_over_site && is_site(virt_addr(regs(tid).rip))) step_over(t);
+    if (deferred_exit_) {
+      auto w = *deferred_exit_;
+      deferred_exit_.reset();
+      if (auto ev = classify(w, false)) return *ev;
+    }
+    for (auto& [tid, t] : threads_)
+      if (t.stopped) resume_thread(t);
+
+    std::optional<inferior_event> ev;
+    while (!ev) {
+      if (interrupt_pending.exchange(false)) {
+        stop_all();
+        pid_t tid = threads_.count(pid_) ? pid_ : (threads_.empty() ? pid_ : threads_.begin()->first);
+        return inferior_event{inferior_event::kind::interrupt, tid, 0, 0};
+      }
+      auto w = wait_thread(-1);
+      if (!w) continue;
+      ev = classify(*w, false);
+    }
+    if (ev->what == inferior_event::kind::exited || ev->what == inferior_event::kind::killed)
+      return *ev;
+    if (ev->what == inferior_event::kind::breakpoint && filter &&
+        !filter(ev->tid, virt_addr(ev->pc))) {
+      // Not reported: get this thread past its int3 and go on.
+      stop_all();
+      threads_.at(ev->tid).step_over_site = true;
+      continue;
+    }
+    stop_all();
+    if (alive_ && threads_.count(ev->tid)) mark_reported(ev->tid);
+    return *ev;
+  }
+}
+
+inferior_event inferior::single_step(pid_t tid) {
+  if (!alive_) fail("the program is not running");
+  auto it = threads_.find(tid);
+  if (it == threads_.end()) fail("no thread {}", tid);
+  auto& t = it->second;
+  step_over(t);  // also lifts an int3 under the pc for the duration of the step
+  if (deferred_exit_) {
+    auto w = *deferred_exit_;
+    deferred_exit_.reset();
+    if (auto ev = classify(w, true)) return *ev;
+  }
+  if (!threads_.count(tid)) fail("thread {} exited during the step", tid);
+  auto& th = threads_.at(tid);
+  if (th.pending_signal && reported_signal(th.pending_signal))
+    return inferior_event{inferior_event::kind::signal, tid, th.pending_signal, pc(tid)};
+  mark_reported(tid);
+  return inferior_event{inferior_event::kind::step, tid, 0, pc(tid)};
+}
+
+}  // namespace godbg

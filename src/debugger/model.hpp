@@ -1,0 +1,131 @@
+#pragma once
+// The model of the target that both printers (text and JSON) render, so they never disagree.
+// Unknown values are std::nullopt and print as null.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace godbg {
+
+struct code_location {
+  std::uint64_t pc = 0;
+  std::optional<std::string> function;
+  std::optional<std::string> file;
+  std::optional<int> line;
+};
+
+struct start_record {
+  int pid = 0;
+  std::string path;
+  std::optional<std::string> go_version;
+  std::string symbols;  // dwarf, symtab, pclntab or none
+  bool attached = false;
+  std::optional<int> threads;  // attach: how many threads were stopped
+};
+
+struct stop_record {
+  std::string reason;  // entry, breakpoint, step, signal, interrupt, exec
+  std::optional<int> breakpoint;
+  std::optional<std::string> signal;
+  code_location where;
+  int tid = 0;
+  std::optional<std::int64_t> goid;
+  std::optional<int> hits;
+};
+
+struct exit_record {
+  std::optional<int> status;
+  std::optional<std::string> signal;
+};
+
+struct frame_record {
+  int index = 0;
+  code_location where;
+  std::uint64_t sp = 0;
+  bool inlined = false;
+};
+
+struct register_record {
+  std::string name;
+  std::uint64_t value = 0;
+  std::string display;  // hex, or decoded flags
+};
+
+struct breakpoint_record {
+  int id = 0;
+  std::string location;  // as the user gave it
+  std::vector<code_location> sites;
+  bool temporary = false;
+  bool enabled = true;
+  int hits = 0;
+  std::optional<std::string> condition;
+};
+
+struct instruction_record {
+  std::uint64_t address = 0;
+  std::string bytes;  // hex
+  std::string text;   // mnemonic and operands, call targets symbolized
+  bool current = false;
+};
+
+struct memory_record {
+  std::uint64_t address = 0;
+  std::vector<std::uint8_t> bytes;
+};
+
+struct source_line_record {
+  int line = 0;
+  std::string text;
+  bool current = false;
+};
+
+struct source_record {
+  std::string file;
+  std::vector<source_line_record> lines;
+};
+
+struct goroutine_record {
+  std::int64_t id = 0;
+  std::string status;
+  std::optional<std::string> wait_reason;
+  code_location where;        // current user frame
+  std::uint64_t raw_pc = 0;   // the goroutine's own pc, even inside the runtime
+  std::optional<std::string> start_function;
+  std::optional<std::string> created_by;
+  std::optional<int> tid;
+  std::vector<frame_record> stack;  // with -t
+};
+
+struct thread_record {
+  int tid = 0;
+  bool main = false;
+  bool current = false;
+  code_location where;
+  std::optional<std::int64_t> goid;
+  std::optional<std::int64_t> m;
+  std::optional<std::int64_t> p;
+};
+
+struct value_record {
+  std::string expr;
+  std::optional<std::string> type;
+  std::string text;                                 // Go's own way of showing it
+  std::optional<std::variant<std::int64_t, std::uint64_t, double, bool, std::string>> scalar;
+};
+
+// One stage of the Go bootstrap, as reached.
+struct startup_stage {
+  std::string stage;
+  std::uint64_t t_us = 0;
+  int tid = 0;
+  std::optional<std::int64_t> goid;
+  std::string summary;  // one human line: what it established
+  // Values: strings, integers, lists of strings, bools. Kept as JSON text per key, so this layer
+  // needs no JSON library and the printers can render them as they like.
+  std::vector<std::pair<std::string, std::string>> values_json;
+};
+
+}  // namespace godbg

@@ -1,0 +1,33 @@
+#pragma once
+// What the debugger tells its user. The CLI implements it twice: human text and JSON Lines.
+#include <string>
+#include <vector>
+
+#include "debugger/model.hpp"
+
+namespace godbg {
+
+class reporter {
+ public:
+  virtual ~reporter() = default;
+  virtual void start(const start_record&) = 0;
+  virtual void stop(const stop_record&, const std::vector<source_line_record>& context) = 0;
+  virtual void exited(const exit_record&) = 0;
+  virtual void frames(const std::vector<frame_record>&, int current) = 0;
+  virtual void registers(const std::vector<register_record>&) = 0;
+  virtual void breakpoint_set(const breakpoint_record&) = 0;
+  virtual void breakpoints(const std::vector<breakpoint_record>&) = 0;
+  virtual void disassembly(const std::vector<instruction_record>&) = 0;
+  virtual void memory(const memory_record&) = 0;
+  virtual void source(const source_record&) = 0;
+  virtual void goroutines(const std::vector<goroutine_record>&, std::size_t total) = 0;
+  virtual void threads(const std::vector<thread_record>&) = 0;
+  virtual void value(const value_record&) = 0;
+  virtual void startup(const std::vector<startup_stage>&) = 0;
+  // A line for people only (help, confirmations); JSON mode prints {"message": ...}.
+  virtual void message(const std::string&) = 0;
+  virtual void warning(const std::string&) = 0;
+  virtual void error(const std::string&) = 0;
+};
+
+}  // namespace godbg

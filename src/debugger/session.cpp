@@ -1,0 +1,293 @@
+#include "debugger/session.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include "arch_amd64/go_prologue.hpp"
+#include "common/error.hpp"
+#include "debugger/go_runtime.hpp"
+#include "debugger/ptrace_ops.hpp"
+
+namespace godbg {
+
+session::session(reporter& out) : out_(out) {}
+session::~session() = default;
+
+const binary& session::bin() const {
+  if (!bin_) fail("no program loaded");
+  return *bin_;
+}
+
+inferior& session::process() {
+  if (!proc_ || !proc_->alive()) fail("the program is not running");
+  return *proc_;
+}
+
+go_runtime& session::runtime() {
+  if (!runtime_) runtime_ = std::make_unique<go_runtime>(*this);
+  return *runtime_;
+}
+
+void session::load(const std::string& path) {
+  bin_ = binary::open(path);
+  runtime_.reset();
+  for (auto& w : bin_->warnings()) out_.warning(w);
+}
+
+namespace {
+std::optional<std::uint64_t> auxv_entry(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/auxv", std::ios::binary);
+  std::uint64_t kv[2];
+  while (in.read(reinterpret_cast<char*>(kv), sizeof kv)) {
+    if (kv[0] == 9 /*AT_ENTRY*/) return kv[1];
+    if (kv[0] == 0) break;
+  }
+  return std::nullopt;
+}
+}  // namespace
+
+void session::launch(const std::vector<std::string>& args) {
+  if (!bin_ || args.empty()) fail("no program loaded");
+  if (has_process()) fail("the program is already running; kill it first");
+  args_ = args;
+  proc_ = inferior::launch(bin_->path(), args);
+  current_tid_ = proc_->pid();
+  current_frame_ = 0;
+  selected_goroutine_.reset();
+  // The kernel tells where the program's entry landed: the load bias of a PIE binary.
+  auto entry = auxv_entry(proc_->pid());
+  bias_ = load_bias(entry ? *entry - bin_->elf().entry().value() : 0);
+  for (auto& [addr, refs] : site_refs_) proc_->add_site(virt_addr(addr));
+  run_to_entry();
+  start_record rec;
+  rec.pid = proc_->pid();
+  rec.path = bin_->path();
+  rec.go_version = bin_->go_version();
+  rec.symbols = bin_->symbol_source();
+  out_.start(rec);
+  stop_record stop;
+  stop.reason = "entry";
+  stop.tid = current_tid_;
+  stop.where = describe(proc_->pc(current_tid_));
+  stop.goid = runtime().goid_on_thread(current_tid_);
+  out_.stop(stop, {});
+}
+
+// A dynamically linked program (PIE Go binaries are) starts in ld.so: run it to the program's
+// own first instruction, where a statically linked one already is.
+void session::run_to_entry() {
+  virt_addr entry = bias_.to_virt(bin_->elf().entry());
+  if (proc_->pc(current_tid_) == entry.value()) return;
+  bool had = proc_->is_site(entry);
+  if (!had) proc_->add_site(entry);
+  for (;;) {
+    auto ev = proc_->resume([&](pid_t, virt_addr a) { return a == entry; });
+    if (ev.what == inferior_event::kind::breakpoint) {
+      current_tid_ = ev.tid;
+      break;
+    }
+    if (ev.what == inferior_event::kind::exited || ev.what == inferior_event::kind::killed)
+      fail("{} ended before reaching its entry point", bin_->path());
+  }
+  if (!had) proc_->remove_site(entry);
+  // Stopped before the entry's first instruction ran, as a static program is after exec: a
+  // breakpoint there is hit by the next continue.
+  proc_->clear_reported(current_tid_);
+}
+
+void session::attach(pid_t pid) {
+  if (has_process()) fail("already debugging process {}", proc_->pid());
+  std::string exe;
+  {
+    std::error_code ec;
+    auto link = std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec);
+    if (!ec) exe = link.string();
+  }
+  if (!exe.empty() && !bin_) load(exe);
+  proc_ = inferior::attach(pid);
+  current_tid_ = pid;
+  current_frame_ = 0;
+  if (bin_) {
+    auto entry = auxv_entry(pid);
+    bias_ = load_bias(entry ? *entry - bin_->elf().entry().value() : 0);
+    for (auto& [addr, refs] : site_refs_) proc_->add_site(virt_addr(addr));
+  }
+  start_record rec;
+  rec.pid = pid;
+  rec.path = exe;
+  rec.attached = true;
+  rec.threads = int(proc_->thread_ids().size());
+  if (bin_) {
+    rec.go_version = bin_->go_version();
+    rec.symbols = bin_->symbol_source();
+  } else {
+    rec.symbols = "none";
+  }
+  out_.start(rec);
+  stop_record stop;
+  stop.reason = "interrupt";
+  stop.tid = current_tid_;
+  stop.where = describe(proc_->pc(current_tid_));
+  stop.goid = runtime().goid_on_thread(current_tid_);
+  out_.stop(stop, source_context(stop.where, 2, 2));
+}
+
+void session::require_stopped() { process(); }
+
+void session::select_thread(pid_t tid) {
+  if (!process().has_thread(tid)) fail("no thread {}", tid);
+  current_tid_ = tid;
+  current_frame_ = 0;
+  selected_goroutine_.reset();
+}
+
+// Which of the things waiting at an int3 want this hit reported. User breakpoints count their
+// hits here, so a hit that only an internal stop wanted is still counted.
+bool session::on_hit(pid_t tid, virt_addr site, const inferior::hit_filter& extra) {
+  bool stop = false;
+  last_hit_breakpoint_.reset();
+  for (auto* bp : breakpoints_.at(site)) {
+    if (!bp->enabled) continue;
+    if (bp->condition && !runtime().condition_true(tid, *bp->condition)) continue;
+    ++bp->hits;
+    if (!last_hit_breakpoint_) last_hit_breakpoint_ = bp->id;
+    stop = true;
+  }
+  for (auto& [handle, s] : internal_)
+    if (s.addr == site && s.wants(tid)) {
+      internal_hits_.push_back(handle);
+      stop = true;
+    }
+  if (extra && extra(tid, site)) stop = true;
+  return stop;
+}
+
+inferior_event session::run_until(const inferior::hit_filter& extra) {
+  internal_hits_.clear();
+  current_frame_ = 0;
+  selected_goroutine_.reset();
+  auto ev = process().resume([&](pid_t tid, virt_addr a) { return on_hit(tid, a, extra); });
+  if (proc_->alive()) current_tid_ = ev.tid;
+  return ev;
+}
+
+void session::resume() {
+  auto ev = run_until({});
+  report_event(ev);
+}
+
+void session::report_event(const inferior_event& ev) {
+  using k = inferior_event::kind;
+  if (ev.what == k::exited || ev.what == k::killed) {
+    exit_record rec;
+    if (ev.what == k::exited)
+      rec.status = ev.code;
+    else
+      rec.signal = signal_name(ev.code);
+    out_.exited(rec);
+    after_exit();
+    return;
+  }
+  stop_record rec;
+  rec.tid = ev.tid;
+  switch (ev.what) {
+    case k::breakpoint: rec.reason = "breakpoint"; break;
+    case k::step: rec.reason = "step"; break;
+    case k::signal:
+      rec.reason = "signal";
+      rec.signal = signal_name(ev.code);
+      break;
+    case k::interrupt: rec.reason = "interrupt"; break;
+    case k::exec: rec.reason = "exec"; break;
+    default: break;
+  }
+  if (ev.what == k::exec) {
+    // The program replaced itself: its new image has none of our int3s.
+    site_refs_.clear();
+    breakpoints_.clear();
+    internal_.clear();
+  }
+  std::optional<int> temp_to_delete;
+  if (ev.what == k::breakpoint && last_hit_breakpoint_) {
+    rec.breakpoint = *last_hit_breakpoint_;
+    if (auto* bp = breakpoints_.find(*last_hit_breakpoint_)) {
+      rec.hits = bp->hits;
+      if (bp->temporary) temp_to_delete = bp->id;
+    }
+  } else if (ev.what == k::breakpoint && !internal_hits_.empty()) {
+    rec.reason = "step";
+  }
+  rec.where = describe(process().pc(ev.tid));
+  rec.goid = runtime().goid_on_thread(ev.tid);
+  out_.stop(rec, source_context(rec.where, 2, 2));
+  if (temp_to_delete) delete_breakpoint(*temp_to_delete);
+}
+
+void session::after_exit() {
+  proc_.reset();
+  runtime_.reset();
+  current_frame_ = 0;
+  selected_goroutine_.reset();
+}
+
+void session::step_instruction() {
+  auto ev = process().single_step(current_tid_);
+  current_frame_ = 0;
+  report_event(ev);
+}
+
+void session::kill() {
+  process().kill();
+  after_exit();
+}
+
+void session::detach() {
+  process().detach();
+  out_.message(fmt::format("Detached from process {}.", proc_->pid()));
+  after_exit();
+}
+
+// Sites.
+void session::retain_site(virt_addr a) {
+  if (site_refs_[a.value()]++ == 0 && has_process()) proc_->add_site(a);
+}
+
+void session::release_site(virt_addr a) {
+  auto it = site_refs_.find(a.value());
+  if (it == site_refs_.end()) return;
+  if (--it->second == 0) {
+    site_refs_.erase(it);
+    if (has_process()) proc_->remove_site(a);
+  }
+}
+
+user_breakpoint& session::add_breakpoint(const std::string& spec, bool temporary) {
+  auto sites = resolve_location(spec);
+  if (sites.empty()) fail("{}: no code at that location", spec);
+  // Check the int3s can go in before recording anything.
+  for (auto a : sites) retain_site(a);
+  return breakpoints_.add(spec, sites, temporary);
+}
+
+void session::delete_breakpoint(int id) {
+  auto* bp = breakpoints_.find(id);
+  if (!bp) fail("no breakpoint {}", id);
+  for (auto a : bp->sites) release_site(a);
+  breakpoints_.remove(id);
+}
+
+int session::add_internal_stop(virt_addr a, std::function<bool(pid_t)> wants) {
+  retain_site(a);
+  int h = next_internal_++;
+  internal_[h] = internal_stop{a, std::move(wants)};
+  return h;
+}
+
+void session::remove_internal_stop(int handle) {
+  auto it = internal_.find(handle);
+  if (it == internal_.end()) return;
+  release_site(it->second.addr);
+  internal_.erase(it);
+}
+
+}  // namespace godbg

@@ -1,0 +1,93 @@
+// Unwinding. Go code is unwound as the Go runtime unwinds itself: .gopclntab's SP deltas give
+// each frame's size at any pc, so frames are right even at a function's first instruction and in
+// stripped binaries. Code the pclntab does not know (C, the vdso) falls back to frame pointers.
+#include <sys/user.h>
+
+#include "arch_amd64/frame_pointer_unwind.hpp"
+#include "common/error.hpp"
+#include "debugger/session.hpp"
+#include "dwarf/gopclntab.hpp"
+
+namespace godbg {
+
+namespace {
+// Frames where a goroutine's or thread's stack begins: nothing above them is a caller.
+bool is_outermost(const go_func& f) {
+  constexpr std::uint8_t topframe = 1;
+  if (f.flag & topframe) return true;
+  return f.name == "runtime.goexit" || f.name == "runtime.mstart" || f.name == "runtime.rt0_go" ||
+         f.name == "runtime.mstart0" || f.name == "runtime.morestack";
+}
+}  // namespace
+
+std::vector<frame_record> session::backtrace(pid_t tid, std::size_t max_frames) {
+  const auto& r = process().regs(tid);
+  return backtrace_from(r.rip, r.rsp, r.rbp, max_frames);
+}
+
+std::vector<frame_record> session::backtrace_from(std::uint64_t pc, std::uint64_t sp,
+                                                  std::uint64_t fp, std::size_t max_frames) {
+  std::vector<frame_record> out;
+  auto& proc = process();
+  const gopclntab* tab = bin_ ? bin_->pclntab() : nullptr;
+  auto push = [&](std::uint64_t frame_pc, std::uint64_t frame_sp, bool caller) {
+    // A return address belongs to the call before it: look up pc-1 for the caller's line.
+    std::uint64_t lookup = caller ? frame_pc - 1 : frame_pc;
+    file_addr fa = bias_.to_file(virt_addr(lookup));
+    std::vector<go_inline_frame> inl;
+    if (tab) inl = tab->inline_at(fa);
+    if (inl.size() > 1) {
+      for (std::size_t i = 0; i < inl.size() && out.size() < max_frames; ++i) {
+        frame_record f;
+        f.index = int(out.size());
+        f.where.pc = frame_pc;
+        f.where.function = inl[i].function;
+        f.where.file = inl[i].file;
+        f.where.line = inl[i].line;
+        f.sp = frame_sp;
+        f.inlined = i + 1 < inl.size();
+        out.push_back(f);
+      }
+      return;
+    }
+    frame_record f;
+    f.index = int(out.size());
+    f.where = describe(lookup);
+    f.where.pc = frame_pc;
+    f.sp = frame_sp;
+    out.push_back(f);
+  };
+
+  bool caller = false;
+  while (out.size() < max_frames) {
+    push(pc, sp, caller);
+    std::optional<go_func> fn;
+    if (tab) fn = tab->func_at(bias_.to_file(virt_addr(caller ? pc - 1 : pc)));
+    if (fn) {
+      if (is_outermost(*fn)) break;
+      auto delta = tab->sp_delta_at(bias_.to_file(virt_addr(pc)));
+      if (!delta || *delta < 0) break;
+      auto ret = proc.read_value<std::uint64_t>(virt_addr(sp + *delta));
+      if (!ret || *ret == 0) break;
+      // The frame pointer the caller had, saved just below the return address when this
+      // function keeps one; it matters only if the caller is code the pclntab does not know.
+      if (*delta >= 8)
+        if (auto saved = proc.read_value<std::uint64_t>(virt_addr(sp + *delta - 8))) fp = *saved;
+      sp = sp + *delta + 8;
+      pc = *ret;
+    } else {
+      auto frames = unwind_frame_pointers(
+          pc, sp, fp,
+          [&](std::uint64_t a, std::span<std::uint8_t> buf) { return proc.read(virt_addr(a), buf); },
+          2);
+      if (frames.size() < 2) break;
+      pc = frames[1].pc;
+      sp = frames[1].sp;
+      fp = frames[1].fp;
+    }
+    caller = true;
+  }
+  return out;
+}
+
+}  // namespace godbg

@@ -1,0 +1,96 @@
+// Turning what users type into addresses, and addresses into what users read.
+#include <charconv>
+
+#include "arch_amd64/go_prologue.hpp"
+#include "common/error.hpp"
+#include "debugger/session.hpp"
+#include "dwarf/gopclntab.hpp"
+
+namespace godbg {
+
+namespace {
+std::optional<std::uint64_t> parse_number(std::string_view s) {
+  std::uint64_t v = 0;
+  int base = 10;
+  if (s.starts_with("0x") || s.starts_with("0X")) {
+    s.remove_prefix(2);
+    base = 16;
+  }
+  if (s.empty()) return std::nullopt;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+}  // namespace
+
+std::optional<std::uint64_t> session::function_breakpoint_address(const function_info& f) const {
+  if (f.is_asm || !bin_->is_go()) return bias_.to_virt(f.entry).value();
+  auto code = bin_->elf().bytes_at(f.entry, std::min<std::uint64_t>(64, f.end - f.entry));
+  if (!code) return bias_.to_virt(f.entry).value();
+  return bias_.to_virt(file_addr(skip_go_prologue(*code, f.entry.value()))).value();
+}
+
+std::vector<virt_addr> session::resolve_location(const std::string& spec) {
+  if (spec.empty()) fail("a location is needed: FUNCTION, FILE:LINE or *ADDRESS");
+  if (spec[0] == '*') {
+    auto v = parse_number(std::string_view(spec).substr(1));
+    if (!v) fail("{}: not an address", spec);
+    return {virt_addr(*v)};
+  }
+  const binary& b = bin();
+  auto colon = spec.rfind(':');
+  std::optional<std::uint64_t> line_only = parse_number(spec);
+  if ((colon != std::string::npos && parse_number(std::string_view(spec).substr(colon + 1))) ||
+      line_only) {
+    std::string file;
+    int line = 0;
+    if (line_only) {
+      // A bare line number means a line of the file we are stopped in.
+      if (!has_process()) fail("{}: no current file; use FILE:LINE", spec);
+      auto where = describe(process().pc(current_tid_));
+      if (!where.file) fail("{}: no current file; use FILE:LINE", spec);
+      file = *where.file;
+      line = int(*line_only);
+    } else {
+      file = spec.substr(0, colon);
+      line = int(*parse_number(std::string_view(spec).substr(colon + 1)));
+    }
+    std::vector<virt_addr> out;
+    for (auto pc : b.pcs_for_line(file, line)) out.push_back(bias_.to_virt(pc));
+    if (out.empty()) {
+      if (!b.resolve_file(file)) fail("{}: no source file {} in the program", spec, file);
+      fail("{}: no code at line {} of {}", spec, line, file);
+    }
+    return out;
+  }
+  auto f = b.function_by_name(spec);
+  if (!f) fail("{}: no function of that name", spec);
+  return {virt_addr(*function_breakpoint_address(*f))};
+}
+
+code_location session::describe(std::uint64_t pc) const {
+  code_location loc;
+  loc.pc = pc;
+  if (!bin_) return loc;
+  file_addr fa = bias_.to_file(virt_addr(pc));
+  if (auto name = bin_->innermost_function_at(fa)) loc.function = *name;
+  if (auto pos = bin_->line_at(fa)) {
+    loc.file = pos->file;
+    loc.line = pos->line;
+  }
+  return loc;
+}
+
+std::vector<source_line_record> session::source_context(const code_location& where, int before,
+                                                        int after) {
+  std::vector<source_line_record> out;
+  if (!where.file || !where.line) return out;
+  auto* lines = sources_.lines(*where.file);
+  if (!lines) return out;
+  int lo = std::max(1, *where.line - before);
+  int hi = std::min(int(lines->size()), *where.line + after);
+  for (int l = lo; l <= hi; ++l) out.push_back({l, (*lines)[l - 1], l == *where.line});
+  return out;
+}
+
+}  // namespace godbg
