@@ -96,6 +96,10 @@ class inferior {
   void kill();
   void detach();
 
+  // Told of every thread the program creates (parent, child), as the clone happens; for the
+  // startup report's thread births. Must not resume or stop anything.
+  std::function<void(pid_t parent, pid_t child)> on_clone;
+
   // Set by the session's SIGINT handler: resume() stops everything and reports an interrupt.
   static void request_interrupt();
 

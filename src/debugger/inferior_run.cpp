@@ -113,6 +113,7 @@ void inferior::step_over(thread_state& t) {
     if (w->event == PTRACE_EVENT_CLONE) {
       pid_t child = pid_t(ptrace_ops::event_message(tid));
       if (!threads_.count(child)) threads_[child] = new_thread(child);
+      if (on_clone) on_clone(tid, child);
       continue;
     }
     if (w->event == PTRACE_EVENT_FORK || w->event == PTRACE_EVENT_VFORK) {
@@ -199,6 +200,7 @@ std::optional<inferior_event> inferior::classify(const wait_result& w, bool stop
     case PTRACE_EVENT_CLONE: {
       pid_t child = pid_t(ptrace_ops::event_message(tid));
       if (!threads_.count(child)) threads_[child] = new_thread(child);
+      if (on_clone) on_clone(tid, child);
       return go_on(0);
     }
     case PTRACE_EVENT_FORK:

@@ -249,6 +249,20 @@ TEST_CASE("format: maps laid out by hand with the binary's own map types") {
     format_options few;
     few.max_elements = 1;
     CHECK(format_value(mt, value, mem.reader(), few).ends_with(", ...+1 more]"));
+    expr_env env;
+    env.read_memory = mem.reader();
+    env.lookup = [&](std::string_view n) -> std::optional<go_value> {
+      if (n != "m") return std::nullopt;
+      go_value v;
+      v.type = &mt;
+      v.bytes = value;
+      return v;
+    };
+    go_value ken = evaluate_expression("m[\"ken\"]", env);
+    CHECK(format_value(*ken.type, ken.bytes, mem.reader()) == "82");
+    go_value n = evaluate_expression("len(m)", env);
+    CHECK(format_value(*n.type, n.bytes, mem.reader()) == "2");
+    CHECK_THROWS_WITH(evaluate_expression("m[\"rob\"]", env), doctest::Contains("not in map"));
   }
 }
 

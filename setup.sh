@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Sets up everything godbg needs on a Debian machine, builds it, and builds the demos.
+# Idempotent and quiet: installs only what is missing. Usage: bash setup.sh [--quiet]
+set -euo pipefail
+cd "$(dirname "$0")"
+quiet=${1:-}
+say() { [ "$quiet" = --quiet ] || echo "setup: $*"; }
+
+packages=(build-essential cmake ninja-build pkg-config python3 golang-1.19-go
+          libelf-dev libdwarf-dev libcapstone-dev doctest-dev libcli11-dev nlohmann-json3-dev
+          libfmt-dev libedit-dev zlib1g-dev clang-format gdb)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  say "installing ${missing[*]}"
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq >/dev/null
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+command -v go >/dev/null || [ -x /usr/local/go/bin/go ] || { echo "setup: no Go toolchain found" >&2; exit 1; }
+export PATH=$PATH:/usr/local/go/bin
+
+say "building godbg in build/"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+ninja -C build godbg >/dev/null
+say "building the demos"
+bash scripts/build_demos.sh build/demos >/dev/null
+# The README's demo: the seed articles' hello, built in place by the newest Go.
+(cd demos/hello && GOTOOLCHAIN=local go build -o hello .)
+say "done: build/godbg"
