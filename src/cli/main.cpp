@@ -104,11 +104,14 @@ int main(int argc, char** argv) {
       std::vector<std::string> args = sub->remaining();
       if (args.empty()) args = app.remaining();
       if (args.empty()) throw godbg::usage_error(std::string(sub->get_name()) + ": no program given");
+      if (args[0].size() > 1 && args[0][0] == '-')
+        throw godbg::usage_error(std::string(sub->get_name()) + ": unknown option " + args[0]);
       s.load(args[0]);
       if (startup->parsed()) return godbg::run_startup_report(s, args, o.trace);
       s.launch(args);
     } else if (attach->parsed()) {
       auto rest = attach->remaining();
+      if (rest.empty()) rest = app.remaining();
       if (rest.size() != 1) throw godbg::usage_error("usage: godbg attach [OPTIONS] PID");
       s.attach(parse_pid(rest[0]));
     }

@@ -23,14 +23,12 @@ std::optional<debug> debug::open(const std::string& path) {
   Dwarf_Error e = nullptr;
   int r = dwarf_init_b(fd, DW_DLC_READ, DW_GROUPNUMBER_ANY, nullptr, nullptr, &dbg, &e);
   if (r == DW_DLV_OK) return debug(dbg, fd);
-  std::string msg = e ? dwarf_errmsg(e) : "";
-  // An init-time error has no Dwarf_Debug to own it; libdwarf accepts a null dbg here.
+  // An init-time error has no Dwarf_Debug to own it; libdwarf accepts a null dbg here. A file
+  // libdwarf rejects outright (not ELF, truncated headers) has no usable DWARF either: the ELF
+  // layer reports what is wrong with the file itself.
   if (e) dwarf_dealloc_error(nullptr, e);
   ::close(fd);
-  if (r == DW_DLV_NO_ENTRY) return std::nullopt;
-  // A file libdwarf rejects outright (not ELF, truncated headers) has no usable DWARF either;
-  // the ELF layer reports what is wrong with the file itself.
-  (void)msg;
+  (void)r;
   return std::nullopt;
 }
 

@@ -1,6 +1,6 @@
 // dwarf_info: opening, the CU index, and the small public queries. The bigger parts live in
-// dwarf_lines.cpp, dwarf_functions.cpp, dwarf_layout.cpp, dwarf_cfa.cpp, dwarf_type_reader.cpp
-// and dwarf_variables.cpp.
+// dwarf_lines.cpp, dwarf_functions.cpp, dwarf_cfa.cpp, dwarf_type_reader.cpp (types and struct
+// layouts) and dwarf_variables.cpp.
 #include "dwarf/dwarf_info.hpp"
 
 #include <fmt/format.h>

@@ -75,10 +75,10 @@ class dwarf_info {
   std::optional<dwarf_function> function_at(file_addr pc) const;  // outermost subprogram
   std::optional<dwarf_function> function_by_name(std::string_view name) const;  // ".abi0" ok
   std::vector<dwarf_function> functions() const;  // every concrete subprogram, by address
-  // First PC past the prologue. Rule (Delve's): among the function's line rows, the first one
-  // flagged prologue_end (Go >= 1.x marks the end of the stack-check prologue this way); else
-  // the first is_stmt row past the entry whose address is above the entry and whose line differs
-  // from the entry row's; else the entry itself.
+  // First PC past the prologue. Rule (Delve's first choice): among the function's line rows, the
+  // first flagged prologue_end (Go 1.19 and 1.26 both put it right after the stack-bound check);
+  // else the first is_stmt row above the entry whose line differs from the entry row's; else
+  // the entry itself (assembly functions).
   std::optional<file_addr> body_start(const dwarf_function& f) const;
   // Inlined calls covering pc, innermost first (empty when pc is in no inlined body).
   std::vector<dwarf_inline_call> inlined_at(file_addr pc) const;
