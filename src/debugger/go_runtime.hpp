@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,16 @@ struct m_info {
   std::optional<std::uint64_t> curg;
   std::optional<std::int64_t> curg_goid;
   std::optional<std::int32_t> p_id;
+  std::optional<std::uint64_t> g0, gsignal;
+};
+
+// The goroutine a thread works for, as Delve says it: the g in the thread's TLS slot, or, when
+// that is the M's g0 or gsignal (goid 0: the thread is on the system stack), the M's curg.
+struct thread_goroutine {
+  std::optional<std::uint64_t> g;       // the user goroutine (nullopt: none, e.g. an idle M)
+  std::optional<std::uint64_t> tls_g;   // what the TLS slot holds
+  std::optional<std::uint64_t> m;       // tls_g.m
+  bool system_stack = false;            // tls_g is g0/gsignal and g came from m.curg
 };
 
 class go_runtime {
@@ -53,10 +64,19 @@ class go_runtime {
   // The runtime.g the thread runs now (the TLS slot at fs_base-8), or nullopt before the
   // runtime set up TLS or in a non-Go program.
   std::optional<std::uint64_t> g_on_thread(pid_t tid);
+  // The goid of that g: 0 when the thread runs on g0/gsignal (the system stack). Works on
+  // stripped binaries through the layout table.
   std::optional<std::int64_t> goid_on_thread(pid_t tid);
   std::optional<std::int64_t> goid_of(std::uint64_t g);
+  // Delve's view (see thread_goroutine): follows m.curg for g0/gsignal.
+  thread_goroutine goroutine_on_thread(pid_t tid);
+  std::optional<std::int64_t> user_goid_on_thread(pid_t tid);
 
+  // Every goroutine of runtime.allgs but the dead ones (status _Gdead), sorted by id; `tid`
+  // filled from the threads. Memory is read in bulk (a handful of process_vm_readv calls).
   std::vector<g_info> goroutines();
+  // One goroutine by id (dead ones included), or nullopt.
+  std::optional<g_info> find_goroutine(std::int64_t goid);
   std::vector<m_info> ms();
   std::optional<std::int32_t> gomaxprocs();
   std::optional<std::int32_t> ncpu();
@@ -65,9 +85,28 @@ class go_runtime {
   // A breakpoint condition, evaluated on the thread that hit it.
   bool condition_true(pid_t tid, const std::string& expr);
 
+  // Where the layout came from: "dwarf", "table", "table (newest row, a guess for goX)", or
+  // nullopt when it is unknown (not Go, or a Go older than the table without DWARF).
+  std::optional<std::string> layout_source();
+  // runtime.waitReasonStrings as the process holds it (symbol, or found through the code of
+  // runtime.waitReason.String in stripped binaries), else the table's strings.
+  const std::vector<std::string>& wait_reasons();
+  // The runtime's string for a g.waitreason value; nullopt for 0 or out of range.
+  std::optional<std::string> wait_reason_string(std::uint64_t waitreason);
+  // The function a goroutine started in, as its go statement named it: compiler wrappers for
+  // `go f(x)` (main.main.gowrap1 in go1.22+, main.main.func1 before) are looked through, so
+  // `go f(x)` gives f. nullopt when startpc is in no known function.
+  std::optional<std::string> start_function(std::uint64_t startpc);
+  // The function a pc is in, innermost inlined call first (cached).
+  std::optional<std::string> function_name(std::uint64_t pc);
+
+  // The implementation's own state and helpers (go_runtime_internal.hpp).
+  struct state;
+  state& st();
+
  private:
-  std::optional<std::uint64_t> field(const char* type, const char* name);
   session& s_;
+  std::unique_ptr<state> st_;
 };
 
 }  // namespace godbg

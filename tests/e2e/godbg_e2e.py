@@ -41,6 +41,8 @@ def records(text):
     out = []
     for line in text.splitlines():
         line = line.strip()
+        if line.startswith("^C"):  # a terminal's echo of Ctrl-C, before godbg's own line
+            line = line[2:]
         if not line.startswith("{"):
             continue
         try:
@@ -102,11 +104,14 @@ class Session:
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                   bufsize=1, env=env)
         self.buffer = []
+        self.partial = b""
+        self.output = ""  # everything godbg and the program printed
 
     def read_until(self, pred, timeout=30):
         """Records up to and including the first for which pred(record) is true."""
         got = []
         deadline = time.time() + timeout
+        fd = self.p.stdout.fileno()
         while True:
             while self.buffer:
                 r = self.buffer.pop(0)
@@ -116,13 +121,20 @@ class Session:
             left = deadline - time.time()
             if left <= 0:
                 raise AssertionError(f"timed out waiting; got {got}")
-            ready, _, _ = select.select([self.p.stdout], [], [], left)
+            # Raw reads: select() knows nothing of a Python-side buffer.
+            ready, _, _ = select.select([fd], [], [], left)
             if not ready:
                 continue
-            line = self.p.stdout.readline()
-            if not line:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
                 raise AssertionError(f"godbg ended; got {got}; stderr: {self.p.stderr.read()}")
-            self.buffer.extend(records(line))
+            data = self.partial + chunk
+            lines = data.split(b"\n")
+            self.partial = lines.pop()
+            for line in lines:
+                text = line.decode(errors="replace")
+                self.output += text + "\n"
+                self.buffer.extend(records(text))
 
     def command(self, line, until, timeout=30):
         self.p.stdin.write(line + "\n")

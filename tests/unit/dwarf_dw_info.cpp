@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "demo_paths.hpp"
+#include "common/error.hpp"
 #include "dwarf/dwarf_info.hpp"
 
 using namespace godbg;
@@ -216,4 +217,9 @@ TEST_CASE("dwarf_info: opening is lazy and cheap") {
   REQUIRE(info);
   // Only section headers are read: no decompression, no DIE walk (generous bound for busy CI).
   CHECK(std::chrono::duration_cast<std::chrono::milliseconds>(t1 - t0).count() < 200);
+}
+
+TEST_CASE("dwarf_info: files without DWARF, and missing files") {
+  CHECK(dwarf_info::open(std::string(GODBG_SOURCE_DIR) + "/demos/hello/main.go") == nullptr);
+  CHECK_THROWS_AS(dwarf_info::open("/nonexistent/godbg/binary"), godbg::error);
 }
