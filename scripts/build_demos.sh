@@ -21,6 +21,7 @@ for go in $(toolchains); do
   echo "$ver" >>"$out/toolchains.txt.new"
   for d in "$src"/demos/*/; do
     name=$(basename "$d")
+    [ -f "$d/go.mod" ] || continue  # demos/native: C programs, built below
     for variant in normal pie stripped; do
       dest="$out/$ver/$variant/$name"
       mkdir -p "$(dirname "$dest")"
@@ -37,4 +38,20 @@ for go in $(toolchains); do
   done
 done
 mv "$out/toolchains.txt.new" "$out/toolchains.txt"
+
+# Non-Go programs: each demos/native/*.c with and without debug info, OUT/native/{debug,nodebug}/NAME.
+if command -v gcc >/dev/null; then
+  for c in "$src"/demos/native/*.c; do
+    [ -f "$c" ] || continue
+    name=$(basename "$c" .c)
+    for kind in debug nodebug; do
+      dest="$out/native/$kind/$name"
+      mkdir -p "$(dirname "$dest")"
+      [ -x "$dest" ] && [ "$dest" -nt "$c" ] && continue
+      flags=(-O0 -fno-omit-frame-pointer)
+      [ "$kind" = debug ] && flags+=(-g)
+      gcc "${flags[@]}" -o "$dest" "$c" || { echo "build_demos: gcc failed on $name ($kind)" >&2; exit 1; }
+    done
+  done
+fi
 echo "built demos for: $(tr '\n' ' ' <"$out/toolchains.txt")"

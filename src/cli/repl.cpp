@@ -1,9 +1,23 @@
+// The interactive loop. On a terminal: libedit's readline (line editing, ~/.editrc bindings
+// under the name "godbg"), history kept in ~/.godbg_history, tab completion (completion.cpp),
+// Ctrl-C dropping the line being typed. Elsewhere (a pipe, a file): plain lines.
+//
+// Signals. libedit's readline() installs its own handlers while it reads a line
+// (rl_catch_signals): on SIGINT it puts the terminal back in cooked mode, reinstalls the
+// handler that was there before (ours, from signals.cpp) and raises the signal again, so our
+// handler always runs and is the one in force as soon as readline() returns, i.e. whenever the
+// program runs. What libedit does *not* do is end the line: its own reader retries once after
+// EINTR and then reports end of input, which made a second Ctrl-C at the prompt quit godbg. So
+// characters come through read_key() below, which turns a Ctrl-C into "line abandoned" and
+// lets readline() return; the loop then starts a fresh prompt.
 #include "cli/repl.hpp"
 
+#include <errno.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <string>
 
@@ -12,6 +26,7 @@
 // clang-format on
 
 #include "cli/completion.hpp"
+#include "cli/signals.hpp"
 #include "common/error.hpp"
 #include "debugger/commands.hpp"
 #include "debugger/session.hpp"
@@ -20,9 +35,12 @@ namespace godbg {
 
 namespace {
 
+constexpr int history_size = 1000;
+bool line_abandoned = false;  // read_key saw a Ctrl-C (or SIGTERM/SIGHUP)
+
 std::string history_path() {
   const char* home = std::getenv("HOME");
-  return std::string(home ? home : ".") + "/.godbg_history";
+  return std::string(home && *home ? home : ".") + "/.godbg_history";
 }
 
 // Commands that an empty line repeats, as in gdb.
@@ -33,15 +51,51 @@ bool repeatable(const std::string& line) {
   return c && c->repeat_on_empty_line;
 }
 
-bool read_line(bool tty, std::string& out) {
-  if (tty) {
-    char* l = readline("(godbg) ");
-    if (!l) return false;
-    out = l;
-    std::free(l);
-    return true;
+// libedit's rl_getc_function: one byte from the terminal; -1 (end of the line as far as libedit
+// is concerned) on end of input or when a signal asks to drop the line.
+int read_key(FILE* in) {
+  for (;;) {
+    unsigned char c;
+    ssize_t n = ::read(fileno(in), &c, 1);
+    if (n == 1) return c;
+    if (n == -1 && errno == EINTR) {
+      if (take_interrupt() || termination_requested()) {
+        line_abandoned = true;
+        return -1;
+      }
+      continue;  // SIGWINCH, SIGCONT: libedit redraws; keep reading
+    }
+    return -1;
   }
-  return static_cast<bool>(std::getline(std::cin, out));
+}
+
+enum class got { line, abandoned, end };
+
+got read_line(bool tty, std::string& out) {
+  if (!tty) return std::getline(std::cin, out) ? got::line : got::end;
+  line_abandoned = false;
+  take_interrupt();  // a Ctrl-C that stopped the program is not one for the prompt
+  char* l = readline("(godbg) ");
+  if (line_abandoned) {
+    std::free(l);
+    return got::abandoned;
+  }
+  if (!l) return got::end;
+  out = l;
+  std::free(l);
+  return got::line;
+}
+
+void remember(const std::string& line, const std::string& path) {
+  // Not twice in a row, and not lines that start with a blank (as bash's ignorespace).
+  if (line[0] == ' ') return;
+  if (history_length > 0) {
+    HIST_ENTRY* prev = history_get(history_base + history_length - 1);
+    if (prev && prev->line && line == prev->line) return;
+  }
+  add_history(line.c_str());
+  // Written every time, so a crash or a kill -9 keeps what was typed.
+  write_history(path.c_str());
 }
 
 }  // namespace
@@ -50,21 +104,34 @@ void run_repl(session& s) {
   bool tty = isatty(STDIN_FILENO);
   std::string hist = history_path();
   if (tty) {
+    // Before the first readline call: rl_initialize reads them.
+    rl_readline_name = const_cast<char*>("godbg");
+    rl_getc_function = read_key;
     using_history();
+    stifle_history(history_size);
     read_history(hist.c_str());
     install_completion(s);
   }
   std::string last;
   std::string line;
-  while (!s.quit_requested() && read_line(tty, line)) {
-    if (line.find_first_not_of(" \t") == std::string::npos) {
+  while (!s.quit_requested() && !termination_requested()) {
+    auto r = read_line(tty, line);
+    if (r == got::end) {
+      if (tty) std::fputs("quit\n", stdout);  // so the shell's prompt starts on a line of its own
+      break;
+    }
+    if (r == got::abandoned) {
+      // As bash does: show the ^C and start over on a new line; the repeat is forgotten.
+      std::fputs("^C\n", stdout);
+      std::fflush(stdout);
+      last.clear();
+      continue;
+    }
+    if (line.find_first_not_of(" \t\r") == std::string::npos) {
       if (last.empty()) continue;
       line = last;
     } else {
-      if (tty) {
-        add_history(line.c_str());
-        write_history(hist.c_str());
-      }
+      if (tty) remember(line, hist);
       last = repeatable(line) ? line : "";
     }
     try {

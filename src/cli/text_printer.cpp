@@ -99,17 +99,26 @@ class text_printer : public reporter {
     source_lines(s.lines);
   }
   void goroutines(const std::vector<goroutine_record>& gs, std::size_t total) override {
-    for (auto& g : gs) {
-      std::string status = g.status + (g.wait_reason ? " (" + *g.wait_reason + ")" : "");
-      line("  Goroutine {} [{}] {}{} start {}{}", g.id, status, where_text(g.where),
-           g.tid ? fmt::format(" thread {}", *g.tid) : "",
-           g.start_function.value_or("?"),
-           g.created_by ? " created by " + *g.created_by : "");
-      for (auto& f : g.stack)
-        line("      {:>3} {:#x} {}", f.index, f.where.pc, where_text(f.where));
-    }
-    line("[{} goroutines{}]", total,
-         gs.size() < total ? fmt::format(", {} shown", gs.size()) : "");
+    goroutines_begin();
+    for (auto& g : gs) goroutine_item(g);
+    goroutines_end(total);
+  }
+  void goroutines_begin() override { shown_ = 0; }
+  void goroutine_item(const goroutine_record& g) override {
+    ++shown_;
+    std::string status = g.status + (g.wait_reason ? " (" + *g.wait_reason + ")" : "");
+    std::string s = fmt::format("  Goroutine {} [{}] {} (pc {:#x}){} start {}{}", g.id, status,
+                                where_text(g.where), g.raw_pc,
+                                g.tid ? fmt::format(" thread {}", *g.tid) : "",
+                                g.start_function.value_or("?"),
+                                g.created_by ? " created by " + *g.created_by : "");
+    s += '\n';
+    for (auto& f : g.stack)
+      s += fmt::format("      {:>3} {:#x} {}\n", f.index, f.where.pc, where_text(f.where));
+    std::fwrite(s.data(), 1, s.size(), out_);  // flushed at the end, not per goroutine
+  }
+  void goroutines_end(std::size_t total) override {
+    line("[{} goroutines{}]", total, shown_ < total ? fmt::format(", {} shown", shown_) : "");
   }
   void threads(const std::vector<thread_record>& ts) override {
     for (auto& t : ts)
@@ -148,6 +157,7 @@ class text_printer : public reporter {
   }
   std::FILE* out_;
   bool color_;
+  std::size_t shown_ = 0;
 };
 }  // namespace
 

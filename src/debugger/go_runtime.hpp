@@ -24,6 +24,7 @@ struct g_info {
   std::string status;                        // CONTRACT.md's name
   std::optional<std::string> wait_reason;    // the runtime's own string
   std::uint64_t pc = 0, sp = 0, bp = 0;      // live registers when running, else g.sched
+  std::uint64_t sched_pc = 0, sched_sp = 0, sched_bp = 0;  // g.sched as saved
   std::uint64_t startpc = 0, gopc = 0;       // go f(): f's entry; the go statement's pc
   std::optional<std::int64_t> parent_goid;   // go1.21+
   std::optional<std::uint64_t> m;            // g.m

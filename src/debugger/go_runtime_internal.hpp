@@ -79,8 +79,10 @@ struct go_runtime::state {
   std::optional<rt::layout> layout;
   std::map<std::string, std::optional<std::uint64_t>, std::less<>> globals;
   std::optional<std::vector<std::string>> wait_reasons;
+  std::vector<std::string> table_wait_reasons;  // returned while no process can be asked
   std::unordered_map<std::uint64_t, std::optional<std::string>> start_functions;
   std::unordered_map<std::uint64_t, std::optional<std::string>> function_names;
+  std::unordered_map<std::int64_t, std::uint64_t> g_by_id;  // where a goroutine was last found
 
   // Per pc (key pc*2 + caller): what unwinding needs and the user frame there, if any.
   struct pc_info {
@@ -99,10 +101,17 @@ struct go_runtime::state {
 const rt::layout* resolve_layout(session& s, go_runtime::state& st);
 // Reads every g of allgs (dead ones included), or nullopt when allgs cannot be found/read.
 std::optional<std::vector<rt::raw_g>> read_all_gs(session& s, go_runtime& rt);
+rt::raw_g decode_g(const rt::layout& l, const std::uint8_t* buf, std::uint64_t g);
 std::optional<rt::raw_g> read_one_g(session& s, const rt::layout& l, std::uint64_t g);
 // User frames of parked goroutines, unwound together in lockstep (one batched read per depth).
-// starts[i] = {pc, sp}; result[i] = index into st.user_frames with .pc set, or nullopt.
-std::vector<std::optional<rt::user_frame>> user_frames_from(
+// starts[i] = {pc, sp}; result[i] = {physical pc, index into st.user_frames} of the first user
+// frame, or {0, -1}.
+std::vector<std::pair<std::uint64_t, int>> user_frames_from(
     session& s, go_runtime::state& st, std::span<const std::pair<std::uint64_t, std::uint64_t>> starts);
+
+// Which thread runs which goroutine (g address -> tid), Delve's way (goroutine_on_thread).
+std::unordered_map<std::uint64_t, pid_t> goroutine_threads(session& s, go_runtime& rt);
+g_info make_g_info(session& s, go_runtime& rt, const rt::raw_g& r, std::optional<pid_t> tid);
+bool is_dead(const rt::raw_g& r);
 
 }  // namespace godbg

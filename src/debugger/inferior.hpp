@@ -103,6 +103,9 @@ class inferior {
   // Set by the session's SIGINT handler: resume() stops everything and reports an interrupt.
   static void request_interrupt();
 
+  // Breakpoint hits not reported and passed by emulation, without stopping other threads.
+  std::uint64_t fast_passes() const { return fast_passes_; }
+
  private:
   inferior() = default;
   struct site {
@@ -115,6 +118,7 @@ class inferior {
   void flush_regs(thread_state& t);
   void resume_thread(thread_state& t);
   void step_over(thread_state& t);
+  bool emulate_past_site(thread_state& t);
   // Handles a stop of a thread that is not the one being waited for; false if the event
   // ends the process.
   std::optional<inferior_event> classify(const wait_result& w, bool stopping_all);
@@ -133,6 +137,7 @@ class inferior {
   std::vector<inferior_event> deferred_;      // events seen while stopping everything
   std::optional<wait_result> deferred_exit_;  // the process ended during a step-over
   std::set<pid_t> early_children_;            // forked children seen before their fork event
+  std::uint64_t fast_passes_ = 0;
 };
 
 }  // namespace godbg

@@ -10,6 +10,8 @@
 #include <atomic>
 #include <filesystem>
 
+#include "arch_amd64/disassembler.hpp"
+#include "arch_amd64/single_step.hpp"
 #include "common/error.hpp"
 #include "debugger/inferior.hpp"
 #include "debugger/ptrace_ops.hpp"
@@ -309,30 +311,65 @@ inferior_event inferior::resume(const hit_filter& filter) {
     for (auto& [tid, t] : threads_)
       if (t.stopped) resume_thread(t);
 
-    std::optional<inferior_event> ev;
-    while (!ev) {
-      if (interrupt_pending.exchange(false)) {
-        stop_all();
-        pid_t tid = threads_.count(pid_) ? pid_ : (threads_.empty() ? pid_ : threads_.begin()->first);
-        return inferior_event{inferior_event::kind::interrupt, tid, 0, 0};
+    bool restart = false;
+    while (!restart) {
+      std::optional<inferior_event> ev;
+      while (!ev) {
+        if (interrupt_pending.exchange(false)) {
+          stop_all();
+          pid_t tid = threads_.count(pid_) ? pid_ : (threads_.empty() ? pid_ : threads_.begin()->first);
+          return inferior_event{inferior_event::kind::interrupt, tid, 0, 0};
+        }
+        auto w = wait_thread(-1);
+        if (!w) continue;
+        ev = classify(*w, false);
       }
-      auto w = wait_thread(-1);
-      if (!w) continue;
-      ev = classify(*w, false);
-    }
-    if (ev->what == inferior_event::kind::exited || ev->what == inferior_event::kind::killed)
-      return *ev;
-    if (ev->what == inferior_event::kind::breakpoint && filter &&
-        !filter(ev->tid, virt_addr(ev->pc))) {
-      // Not reported: get this thread past its int3 and go on.
+      if (ev->what == inferior_event::kind::exited || ev->what == inferior_event::kind::killed)
+        return *ev;
+      if (ev->what == inferior_event::kind::breakpoint && filter &&
+          !filter(ev->tid, virt_addr(ev->pc))) {
+        // Not reported. The fast path: apply the instruction under the int3 to this thread's
+        // registers and let it go on alone, while the others never stop. Else stop everything
+        // and single-step it with the int3 lifted.
+        auto& t = threads_.at(ev->tid);
+        if (emulate_past_site(t)) {
+          ++fast_passes_;
+          resume_thread(t);
+          continue;
+        }
+        stop_all();
+        threads_.at(ev->tid).step_over_site = true;
+        restart = true;
+        continue;
+      }
       stop_all();
-      threads_.at(ev->tid).step_over_site = true;
-      continue;
+      if (alive_ && threads_.count(ev->tid)) mark_reported(ev->tid);
+      return *ev;
     }
-    stop_all();
-    if (alive_ && threads_.count(ev->tid)) mark_reported(ev->tid);
-    return *ev;
   }
+}
+
+bool inferior::emulate_past_site(thread_state& t) {
+  static const disassembler dis;
+  auto regs_now = regs(t.tid);
+  std::uint8_t code[max_instruction_size];
+  if (!read(virt_addr(regs_now.rip), code)) return false;
+  auto insn = dis.decode_one(code, regs_now.rip);
+  if (!insn) return false;
+  auto result = emulate(
+      *insn, regs_now,
+      [&](std::uint64_t a, std::span<std::uint8_t> out) { return read(virt_addr(a), out); },
+      [&](std::uint64_t a, std::span<const std::uint8_t> in) {
+        try {
+          write(virt_addr(a), in);
+          return true;
+        } catch (const error&) {
+          return false;
+        }
+      });
+  if (!result) return false;
+  set_regs(t.tid, regs_now);
+  return true;
 }
 
 inferior_event inferior::single_step(pid_t tid) {

@@ -21,6 +21,14 @@ class reporter {
   virtual void memory(const memory_record&) = 0;
   virtual void source(const source_record&) = 0;
   virtual void goroutines(const std::vector<goroutine_record>&, std::size_t total) = 0;
+  // The same listing one goroutine at a time, for programs with very many: begin, one item per
+  // goroutine, then end with how many matched. By default gathered and handed to goroutines().
+  virtual void goroutines_begin() { pending_goroutines_.clear(); }
+  virtual void goroutine_item(const goroutine_record& g) { pending_goroutines_.push_back(g); }
+  virtual void goroutines_end(std::size_t total) {
+    goroutines(pending_goroutines_, total);
+    pending_goroutines_.clear();
+  }
   virtual void threads(const std::vector<thread_record>&) = 0;
   virtual void value(const value_record&) = 0;
   virtual void startup(const std::vector<startup_stage>&) = 0;
@@ -28,6 +36,9 @@ class reporter {
   virtual void message(const std::string&) = 0;
   virtual void warning(const std::string&) = 0;
   virtual void error(const std::string&) = 0;
+
+ protected:
+  std::vector<goroutine_record> pending_goroutines_;
 };
 
 }  // namespace godbg

@@ -5,6 +5,7 @@
 
 #include "arch_amd64/go_prologue.hpp"
 #include "common/error.hpp"
+#include "debugger/expression_eval.hpp"
 #include "debugger/go_runtime.hpp"
 #include "debugger/ptrace_ops.hpp"
 
@@ -148,7 +149,7 @@ bool session::on_hit(pid_t tid, virt_addr site, const inferior::hit_filter& extr
   last_hit_breakpoint_.reset();
   for (auto* bp : breakpoints_.at(site)) {
     if (!bp->enabled) continue;
-    if (bp->condition && !runtime().condition_true(tid, *bp->condition)) continue;
+    if (bp->condition && !breakpoint_condition_holds(*this, tid, *bp->condition)) continue;
     ++bp->hits;
     if (!last_hit_breakpoint_) last_hit_breakpoint_ = bp->id;
     stop = true;

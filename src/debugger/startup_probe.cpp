@@ -1,6 +1,7 @@
 #include "debugger/startup_probe.hpp"
 
 #include "arch_amd64/g_register.hpp"
+#include "common/error.hpp"
 #include "debugger/runtime_layout_table.hpp"
 #include "debugger/session.hpp"
 #include "dwarf/dwarf_info.hpp"
@@ -78,9 +79,15 @@ std::optional<std::uint64_t> startup_probe::g_of_thread(pid_t tid) const {
   if (!s_.has_process()) return std::nullopt;
   auto& proc = s_.process();
   if (!proc.has_thread(tid)) return std::nullopt;
-  const auto& regs = proc.regs(tid);
-  if (regs.fs_base == 0) return std::nullopt;
-  auto g = read<std::uint64_t>(g_tls_address(regs));
+  std::uint64_t tls = 0;
+  try {
+    const auto& regs = proc.regs(tid);
+    if (regs.fs_base == 0) return std::nullopt;
+    tls = g_tls_address(regs);
+  } catch (const error&) {
+    return std::nullopt;  // running (a thread being born): no registers to read
+  }
+  auto g = read<std::uint64_t>(tls);
   if (!g || *g == 0) return std::nullopt;
   // Before rt0_go sets TLS (or in a PIE binary while ld.so's TLS is in place) the slot holds
   // something else: a g is believed only if its m points back at it as g0 or curg.
@@ -140,7 +147,8 @@ std::optional<std::uint64_t> startup_probe::m_startfn(std::uint64_t m) const {
   if (!o) return std::nullopt;
   // A func value: a pointer to a funcval whose first word is the code pointer.
   auto fv = read<std::uint64_t>(m + *o);
-  if (!fv || !*fv) return std::nullopt;
+  if (!fv) return std::nullopt;
+  if (!*fv) return 0;
   return read<std::uint64_t>(*fv);
 }
 

@@ -49,7 +49,7 @@ class startup_probe {
   std::optional<std::uint64_t> g_startpc(std::uint64_t g) const;
   // g.m.p.runnext: where newproc puts the goroutine it made.
   std::optional<std::uint64_t> runnext_of_g(std::uint64_t g) const;
-  // m.mstartfn's function pc (DWARF only: the table has no such offset).
+  // m.mstartfn's function pc, 0 when nil (DWARF only: the table has no such offset).
   std::optional<std::uint64_t> m_startfn(std::uint64_t m) const;
 
   // Globals (nullopt without a symbol table).

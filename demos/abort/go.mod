@@ -1,0 +1,3 @@
+module godbg.demo/abort
+
+go 1.19

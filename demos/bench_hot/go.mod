@@ -1,0 +1,3 @@
+module godbg.demo/bench_hot
+
+go 1.19

@@ -1,0 +1,3 @@
+module godbg.demo/bench_manyg
+
+go 1.19

@@ -1,0 +1,3 @@
+module godbg.demo/bench_threads
+
+go 1.19

@@ -1,0 +1,3 @@
+module godbg.demo/execer
+
+go 1.19

@@ -1,0 +1,3 @@
+module godbg.demo/forker
+
+go 1.19

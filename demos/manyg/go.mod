@@ -1,0 +1,3 @@
+module godbg.demo/manyg
+
+go 1.19

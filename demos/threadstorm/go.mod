@@ -1,0 +1,3 @@
+module godbg.demo/threadstorm
+
+go 1.19

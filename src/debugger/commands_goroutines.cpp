@@ -1,0 +1,141 @@
+// goroutines, goroutine, threads, thread.
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+#include "common/error.hpp"
+#include "debugger/commands.hpp"
+#include "debugger/go_runtime.hpp"
+#include "debugger/goroutine_stacks.hpp"
+#include "debugger/session.hpp"
+
+namespace godbg::cmd {
+
+namespace {
+
+std::optional<long long> number(std::string_view w) {
+  long long v = 0;
+  auto [p, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
+  if (ec != std::errc() || p != w.data() + w.size() || w.empty()) return std::nullopt;
+  return v;
+}
+
+long long number_or_fail(const std::string& w, const char* what) {
+  auto v = number(w);
+  if (!v) throw usage_error(fmt::format("\"{}\" is not {}", w, what));
+  return *v;
+}
+
+// Restores what was selected when a `goroutine N CMD` ends, however it ends.
+struct selection_guard {
+  session& s;
+  pid_t tid;
+  std::optional<std::int64_t> goroutine;
+  int frame;
+  explicit selection_guard(session& ss)
+      : s(ss), tid(ss.current_tid()), goroutine(ss.selected_goroutine()), frame(ss.current_frame()) {}
+  ~selection_guard() {
+    if (!s.has_process() || !s.process().has_thread(tid)) return;
+    try {
+      s.select_thread(tid);
+      s.select_goroutine(goroutine);
+      s.select_frame(frame);
+    } catch (...) {
+    }
+  }
+};
+
+}  // namespace
+
+void goroutines(session& s, const command_args& a) {
+  goroutine_filter f;
+  auto& w = a.words;
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    auto value = [&](const char* what) -> const std::string& {
+      if (i + 1 >= w.size()) throw usage_error(fmt::format("goroutines: {} needs {}", w[i], what));
+      return w[++i];
+    };
+    if (w[i] == "-t") {
+      f.stacks = true;
+      if (i + 1 < w.size())
+        if (auto d = number(w[i + 1]); d && *d > 0) f.depth = std::size_t(*d), ++i;
+    } else if (w[i] == "-s") {
+      f.status = value("a status");
+    } else if (w[i] == "-f") {
+      f.start = value("a function name");
+    } else if (w[i] == "-n") {
+      auto n = number_or_fail(value("a count"), "a count");
+      if (n < 0) throw usage_error("goroutines: the count must not be negative");
+      f.limit = std::size_t(n);
+    } else {
+      throw usage_error(fmt::format(
+          "goroutines: unknown argument \"{}\"; usage: goroutines [-t [DEPTH]] [-s STATUS] "
+          "[-f FUNC] [-n N]",
+          w[i]));
+    }
+  }
+  s.process();  // fails when nothing runs
+  auto& out = s.out();
+  auto t0 = std::chrono::steady_clock::now();
+  struct timer_t_ { std::chrono::steady_clock::time_point t0; ~timer_t_() { if (getenv("GODBG_TIMING")) fprintf(stderr, "goroutines took %.3f s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()); } } timer_{t0};
+  bool begun = false;
+  std::size_t total = 0;
+  total = list_goroutines(s, f, [&](const goroutine_record& r) {
+    if (!begun) out.goroutines_begin(), begun = true;
+    out.goroutine_item(r);
+  });
+  if (!begun) out.goroutines_begin();
+  out.goroutines_end(total);
+}
+
+void goroutine(session& s, const command_args& a) {
+  auto& rt = s.runtime();
+  if (a.words.empty()) {
+    auto g = current_goroutine(s);
+    if (!g) fail("goroutine: thread {} runs no goroutine", s.current_tid());
+    s.out().goroutines({goroutine_view(s, *g, false, 0)}, 1);
+    return;
+  }
+  auto id = number_or_fail(a.words[0], "a goroutine id");
+  s.process();
+  if (!rt.available()) fail("goroutine: the Go runtime's layout is unknown for this program");
+  auto g = rt.find_goroutine(id);
+  if (!g) fail("goroutine: no goroutine {}", id);
+  if (a.words.size() > 1) {
+    // goroutine N CMD...: run CMD with N selected, then put the selection back.
+    auto rest = std::string_view(a.rest);
+    rest.remove_prefix(std::min(rest.size(), rest.find(a.words[0]) + a.words[0].size()));
+    selection_guard keep(s);
+    if (g->tid) s.select_thread(*g->tid);
+    s.select_goroutine(g->goid);
+    execute_command(s, rest);
+    return;
+  }
+  if (g->tid) s.select_thread(*g->tid);
+  s.select_goroutine(g->goid);
+  s.out().message(fmt::format("Switched to goroutine {}{}", g->goid,
+                              g->tid ? fmt::format(" (thread {})", *g->tid) : ""));
+  s.out().goroutines({goroutine_view(s, *g, false, 0)}, 1);
+}
+
+void threads(session& s, const command_args& a) {
+  if (!a.words.empty()) throw usage_error("threads takes no arguments");
+  s.out().threads(list_threads(s));
+}
+
+void thread(session& s, const command_args& a) {
+  if (a.words.size() > 1) throw usage_error("usage: thread [TID]");
+  if (!a.words.empty()) {
+    auto tid = number_or_fail(a.words[0], "a thread id");
+    s.select_thread(pid_t(tid));
+    s.out().message(fmt::format("Switched to thread {}", tid));
+  }
+  auto all = list_threads(s);
+  std::vector<thread_record> one;
+  for (auto& t : all)
+    if (t.tid == s.current_tid()) one.push_back(t);
+  s.out().threads(one);
+}
+
+}  // namespace godbg::cmd

@@ -1,0 +1,37 @@
+// `startup [until FUNC]`: the bootstrap report of the program being debugged, from where it
+// stands to main.main (launching it first when it is not running).
+#include "common/error.hpp"
+#include "debugger/commands.hpp"
+#include "debugger/session.hpp"
+#include "debugger/startup_report.hpp"
+
+namespace godbg::cmd {
+
+void startup(session& s, const command_args& a) {
+  startup_options o;
+  for (std::size_t i = 0; i < a.words.size(); ++i) {
+    const auto& w = a.words[i];
+    if ((w == "until" || w == "--until") && i + 1 < a.words.size()) {
+      o.until = a.words[++i];
+    } else {
+      throw usage_error("usage: startup [until FUNCTION]");
+    }
+  }
+  if (!s.has_binary()) fail("startup: no program loaded");
+  if (!s.has_process()) {
+    auto args = s.program_args();
+    if (args.empty()) args = {s.bin().path()};
+    s.launch(args);
+  } else if (auto done = startup_already_done(s); done && *done) {
+    fail("startup: runtime.main has already started, the bootstrap is over; kill the program "
+         "and run startup again");
+  }
+  auto res = trace_startup(s, o);
+  s.out().startup(res.stages);
+  if (res.stopped_by)
+    s.report_event(*res.stopped_by);
+  else if (res.final_event)
+    s.report_event(*res.final_event);
+}
+
+}  // namespace godbg::cmd

@@ -1,0 +1,43 @@
+#pragma once
+// Expressions against the live program: `print EXPR` in the selected frame, and breakpoint
+// conditions (`break LOC if COND`) in the frame of the thread that hit.
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "debugger/model.hpp"
+
+namespace godbg {
+
+class session;
+
+// What one frame's registers are, as far as they are known: frame 0 of a thread has all of them;
+// an outer frame has its pc, its SP and its CFA (from the unwinder), and rbp where it was saved.
+struct frame_registers {
+  std::uint64_t pc = 0;  // run-time
+  std::uint64_t sp = 0;
+  std::optional<std::uint64_t> cfa;
+  // DWARF register number -> value; nullopt when unknown in this frame.
+  std::function<std::optional<std::uint64_t>(int)> reg;
+};
+
+// The registers of frame 0 of a stopped thread.
+frame_registers thread_frame(session& s, pid_t tid);
+// The registers of the selected frame of the selected goroutine (or the current thread).
+frame_registers selected_frame(session& s);
+
+// Evaluates `expr` (a Go expression, or $register) in the frame; the record `print` shows.
+value_record evaluate_in_frame(session& s, const frame_registers& f, const std::string& expr);
+
+// A breakpoint condition, evaluated in frame 0 of `tid`: comparisons ==, !=, <, <=, >, >=, the
+// operators &&, ||, !, parentheses, over print expressions and integer, string, bool and nil
+// literals. Throws godbg::error when it cannot be evaluated.
+bool evaluate_condition(session& s, pid_t tid, const std::string& expr);
+// For a breakpoint hit: the condition's value, or true (stop, as gdb does) with a warning when it
+// cannot be evaluated. Never throws.
+bool breakpoint_condition_holds(session& s, pid_t tid, const std::string& expr);
+
+}  // namespace godbg
