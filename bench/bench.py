@@ -21,14 +21,20 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "out")
 
-# Marker commands: a cheap command whose output has one recognisable line. The harness
-# timestamps the arrival of each marker line on the tool's stdout (a pipe; every tool flushes
-# after each command), so "time between two markers" is the time of the commands between them.
-MARK = {
-    "godbg": ("help kill", b"Kill the program."),
-    "dlv": ("help exit", b"Exit the debugger."),
-    "gdb": ("echo @@MARK@@\\n", b"@@MARK@@"),
-}
+# Marker commands: printing a constant, a cheap command whose output is one recognisable line
+# (godbg and Delve print "987654321987", gdb "$N = 987654321987"). The harness timestamps the
+# arrival of each marker line on the tool's stdout (a pipe; every tool flushes after each
+# command), so "time between two markers" is the time of the commands between them.
+MARK_VALUE = b"987654321987"
+MARK_CMD = "print " + MARK_VALUE.decode()
+MARK = {t: (MARK_CMD, MARK_VALUE) for t in ("godbg", "dlv", "gdb")}
+
+
+def is_marker(line):
+    line = line.rstrip()
+    return line.endswith(MARK_VALUE) and b"0x" not in line and (
+        line == MARK_VALUE or line.endswith(b"= " + MARK_VALUE))
+
 
 KEEP_ALL = 4 << 20  # keep the whole output below this size, else head + tail
 
@@ -38,6 +44,7 @@ class Result:
         self.wall = None  # seconds, launch of the tool to its exit
         self.rss_kb = None  # peak RSS of the tool process itself (VmHWM, polled)
         self.rss_tree_kb = None  # getrusage of the tool and the children it reaped
+        self.cpu = None  # user + system seconds of the tool and the children it reaped
         self.rc = None
         self.timed_out = False
         self.marks = []  # arrival times (relative to launch) of marker lines
@@ -70,7 +77,7 @@ class Stream(threading.Thread):
             if self.marker and self.marker in data:
                 lines = data.split(b"\n")
                 for ln in lines[:-1]:
-                    if self.marker in ln:
+                    if is_marker(ln):
                         self.marks.append(now - self.t0)
                 data = lines[-1]
             else:
@@ -128,7 +135,8 @@ def run_session(argv, timeout, tool=None, stdin_data=None, env=None):
     r = Result()
     marker = MARK[tool][1] if tool in MARK else None
     t0 = time.monotonic()
-    p = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin_data is not None else subprocess.DEVNULL,
+    stdin = subprocess.PIPE if stdin_data is not None else subprocess.DEVNULL
+    p = subprocess.Popen(argv, stdin=stdin,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                          start_new_session=True)
     so = Stream(p.stdout.fileno(), t0, marker)
@@ -172,6 +180,7 @@ def run_session(argv, timeout, tool=None, stdin_data=None, env=None):
     p.stderr.close()
     r.rss_kb = hwm or None
     r.rss_tree_kb = ru.ru_maxrss if ru else None
+    r.cpu = ru.ru_utime + ru.ru_stime if ru else None
     r.marks = so.marks
     r.out = so.text()
     r.err = se.text()
@@ -232,7 +241,7 @@ class Bench:
         raise ValueError(tool)
 
     # ---- measuring --------------------------------------------------------------------
-    def measure(self, row, tools, make, check, timeout, reps=None, phase=None):
+    def measure(self, row, tools, make, check, timeout, reps=None, phase=None, label=None):
         """Runs make(tool) -> (argv, stdin) reps times for each tool, interleaved.
         check(tool, Result) -> None if the output shows the work was done, else a reason.
         phase: None (wall time) or (i, j): time between marker i and marker j.
@@ -256,18 +265,20 @@ class Bench:
                         why = f"expected {max(i, j) + 1} marker lines, saw {len(r.marks)}"
                     else:
                         r.phase = r.marks[j] - r.marks[i]
-                self.log(row, t, rep, r, why)
+                self.log(row, t, rep, r, why, label)
                 if why:
                     self.skip[(row, t)] = why
                     continue
                 good[t].append(r)
         return good
 
-    def log(self, row, tool, rep, r, why):
+    def log(self, row, tool, rep, r, why, label=None):
         extra = f" phase {r.phase:.4f}s" if getattr(r, "phase", None) is not None else ""
         rss = f" rss {r.rss_kb / 1024:.1f}MB" if r.rss_kb else ""
+        rss += f" cpu {r.cpu:.3f}s" if r.cpu is not None else ""
         status = "ok" if not why else f"FAILED: {why}"
-        print(f"  [{row}] {tool:6s} rep {rep + 1}: {r.wall:8.3f}s{extra}{rss} {status}",
+        what = f"rep {rep + 1}" + (f" {label}" if label else "")
+        print(f"  [{row}] {tool:6s} {what}: {r.wall:8.3f}s{extra}{rss} {status}",
               flush=True)
         if why:
             tail = lambda b: b.decode("utf-8", "replace").strip().splitlines()[-6:]
@@ -275,9 +286,10 @@ class Bench:
                 print(f"      out| {ln[:200]}")
             for ln in tail(r.err):
                 print(f"      err| {ln[:200]}")
-        self.raw.append({"row": row, "tool": tool, "rep": rep + 1, "wall_s": r.wall,
+        self.raw.append({"row": row, "tool": tool, "rep": rep + 1, "label": label,
+                         "wall_s": r.wall,
                          "phase_s": getattr(r, "phase", None), "rss_kb": r.rss_kb,
-                         "rss_tree_kb": r.rss_tree_kb, "rc": r.rc, "timed_out": r.timed_out,
+                         "rss_tree_kb": r.rss_tree_kb, "cpu_s": r.cpu, "rc": r.rc, "timed_out": r.timed_out,
                          "stdout_bytes": r.out_bytes, "failed": why})
 
     def add_row(self, rid, label, unit, values, samples=None, note=""):
@@ -295,24 +307,34 @@ class Bench:
             "dlv": ["break main.main", "continue", "goroutines"],
             "gdb": ["break main.main", "run", "info threads", "kill"],
         }
-        stop = {"godbg": rb"main\.main", "dlv": rb"main\.main\(\)", "gdb": rb"main\.main \(\)"}
+        # godbg is checked by the stop's pc (it may name the stop by an inlined callee).
+        stop = {"godbg": rb"Breakpoint 1 hit .*\(pc (0x[0-9a-f]+)", "dlv": rb"main\.main\(\)",
+                "gdb": rb"main\.main \(\)"}
+        lo, size = nm_symbol(gocmd, "main.main")
         listing = {"godbg": rb"goroutines?\]|Goroutine 1\b", "dlv": rb"\[\d+ goroutines\]",
                    "gdb": rb"\* 1 +(Thread|LWP)"}
 
         def check(t, r):
             o = r.out + r.err
-            if not re.search(stop[t], o):
+            m = re.search(stop[t], o)
+            if not m:
                 return "did not stop at main.main"
+            if t == "godbg" and not lo <= int(m.group(1), 16) < lo + size:
+                return f"stopped at {m.group(1).decode()}, outside main.main"
             if not re.search(listing[t], o):
                 return "no goroutine/thread listing in the output"
             return None
 
         good = self.measure("A", ["godbg", "dlv", "gdb"],
-                            lambda t: self.launch(t, gocmd, [], cmds[t], "A"), check, self.a.timeout)
+                            lambda t: self.launch(t, gocmd, [], cmds[t], "A"), check,
+                            self.a.timeout)
         self.add_row("A", "launch `go`, break main.main, continue, goroutines, kill", "s",
                      {t: med([r.wall for r in v]) for t, v in good.items() if v},
                      {t: [r.wall for r in v] for t, v in good.items()},
                      "gdb lists threads (`info threads`) instead of goroutines")
+        self.add_row("A-cpu", "CPU time of row A (debugger + program, user + system)", "s",
+                     {t: med([r.cpu for r in v]) for t, v in good.items() if v},
+                     {t: [r.cpu for r in v] for t, v in good.items()})
         self.add_row("A-rss", "peak RSS of the debugger in row A", "MB",
                      {t: med([r.rss_kb / 1024 for r in v if r.rss_kb]) for t, v in good.items()
                       if v and any(r.rss_kb for r in v)},
@@ -343,7 +365,7 @@ class Bench:
                            "condition failed)"
                 return None
             res[n] = self.measure("B", tools, lambda t, n=n: make(t, n), check,
-                                  self.a.timeout_hits)
+                                  self.a.timeout_hits, label=f"N={n}")
         per_hit = {}
         samples = {}
         for t in tools:
@@ -353,6 +375,18 @@ class Bench:
                 samples[t] = {str(n1): [r.wall for r in a], str(n2): [r.wall for r in b]}
         self.add_row("B", f"breakpoint with a false condition, per hit (from N={n1} and {n2})",
                      "us", per_hit, samples, "naive = bench/naive_tracer.c, no condition")
+        # The same from CPU time (the tool's and the program's, user + system): what a hit
+        # costs when the machine is not shared; far less noisy than wall time under load.
+        per_hit_cpu = {}
+        for t in tools:
+            a, b = res[n1].get(t), res[n2].get(t)
+            if a and b:
+                per_hit_cpu[t] = (med([r.cpu for r in b]) - med([r.cpu for r in a])) / \
+                    (n2 - n1) * 1e6
+        self.add_row("B-cpu", "the same, CPU time (debugger + program) per hit", "us",
+                     per_hit_cpu, {t: {str(n1): [r.cpu for r in res[n1].get(t, [])],
+                                       str(n2): [r.cpu for r in res[n2].get(t, [])]}
+                                   for t in tools})
 
     def row_c(self):
         prog = self.bin("bench_manyg")
@@ -466,34 +500,56 @@ class Bench:
                      {"godbg": self.rows[-1]["values"].get("godbg"),
                       **{t: med([r.wall for r in v]) for t, v in good.items() if v}})
 
-        # E2/E3: bt and print latency at a stop, K repetitions between two markers.
+        # E2/E3: bt and print latency at a stop: K repetitions between two markers. K is
+        # calibrated per tool (from --k up to 100x) so that the timed phase lasts about half a
+        # second, well above the harness's resolution on a loaded machine.
         prog = self.bin("bench_hot")
-        k, depth = self.a.k, 20
-        for rid, what, cmd, pat, need in (
+        k0, depth = self.a.k, 20
+        for rid, what, cmd, pat, per in (
                 ("E2", f"`bt` at a stop {depth + 4} frames deep, per command", "bt",
-                 rb"main\.deep", k * depth),
-                ("E3", "`print i` at a stop, per command", "print i", rb"(?m)(^|= ?)0\s*$", k)):
-            def make(t, cmd=cmd, rid=rid):
+                 rb"main\.deep", depth),
+                ("E3", "`print i` at a stop, per command", "print i", rb"(?m)(^|= ?)0\s*$", 1)):
+            def make(t, k, cmd=cmd, rid=rid):
                 run = "run" if t == "gdb" else "continue"
-                cmds = ["break main.hot", run, MARK[t][0]] + [cmd] * k + [MARK[t][0]]
+                # One warm-up command first (lazy symbol loading is paid there, not in K).
+                cmds = ["break main.hot", run, cmd, MARK[t][0]] + [cmd] * k + [MARK[t][0]]
                 if t == "godbg":
                     cmds.append("kill")
-                return self.launch(t, prog, ["10", str(depth)], cmds, rid)
+                return self.launch(t, prog, ["10", str(depth)], cmds, f"{rid}.k{k}")
 
-            def check(t, r, pat=pat, need=need):
+            def check(t, r, k, pat=pat, per=per):
                 n = len(re.findall(pat, r.out))
-                if n < need:
+                if n < per * k:
                     err = r.err.decode("utf-8", "replace").strip().splitlines()
-                    return f"expected {need}+ matching output lines, saw {n}" + \
+                    return f"expected {per * k}+ matching output lines, saw {n}" + \
                         (f" ({err[-1][:120]})" if err else "")
                 return None
 
-            good = self.measure(rid, ["godbg", "dlv", "gdb"], make, check, self.a.timeout,
-                                phase=(0, 1))
-            self.add_row(rid, what, "ms",
-                         {t: med([r.phase for r in v]) / k * 1e3 for t, v in good.items() if v},
-                         {t: [r.phase for r in v] for t, v in good.items()},
-                         f"{k} commands between two markers, divided")
+            values, samples, ks = {}, {}, {}
+            for t in ("godbg", "dlv", "gdb"):
+                k = k0
+                for _ in range(4):  # calibration
+                    good = self.measure(rid, [t], lambda t, k=k: make(t, k),
+                                        lambda t, r, k=k: check(t, r, k), self.a.timeout,
+                                        reps=1, phase=(0, 1), label="calibrate")
+                    if not good[t]:
+                        break
+                    ph = good[t][0].phase
+                    if ph >= 0.25 or k >= 100 * k0:
+                        break
+                    k = min(100 * k0, int(k * (0.5 / ph if ph > 0.005 else 100)))
+                if (rid, t) in self.skip:
+                    continue
+                good = self.measure(rid, [t], lambda t, k=k: make(t, k),
+                                    lambda t, r, k=k: check(t, r, k), self.a.timeout,
+                                    phase=(0, 1))
+                if good[t]:
+                    values[t] = med([r.phase for r in good[t]]) / k * 1e3
+                    samples[t] = {"k": k, "phase_s": [r.phase for r in good[t]]}
+                    ks[t] = k
+            self.add_row(rid, what, "ms", values, samples,
+                         "K commands between two markers, divided; K = " +
+                         ", ".join(f"{t} {k}" for t, k in ks.items()))
 
     # ---- report -----------------------------------------------------------------------
     def report(self, env):
@@ -550,6 +606,13 @@ class Bench:
         check("B per hit ≤ 1/4 of gdb's", b.get("godbg"),
               b["gdb"] / 4 if b.get("gdb") else None, "gdb / 4")
         check("B per hit below the naive tracer", b.get("godbg"), b.get("naive"), "naive")
+        bc = v.get("B-cpu", {})
+        check("B per hit, CPU time, ≤ 1/20 of Delve's", bc.get("godbg"),
+              bc["dlv"] / 20 if bc.get("dlv") else None, "Delve / 20")
+        check("B per hit, CPU time, ≤ 1/4 of gdb's", bc.get("godbg"),
+              bc["gdb"] / 4 if bc.get("gdb") else None, "gdb / 4")
+        check("B per hit, CPU time, below the naive tracer", bc.get("godbg"), bc.get("naive"),
+              "naive")
         c = v.get("C", {})
         check("C ≤ 1/10 of Delve's", c.get("godbg"),
               c["dlv"] / 10 if c.get("dlv") else None, "Delve / 10")
@@ -557,6 +620,16 @@ class Bench:
         check("C 1,000,000 goroutines listed in seconds", c1.get("godbg"), 10.0,
               "≤ 10 s taken as 'seconds'")
         return out
+
+
+def nm_symbol(path, name):
+    """(address, size) of a symbol, from nm -S."""
+    o = subprocess.run(["nm", "-S", path], capture_output=True, text=True, check=True).stdout
+    for ln in o.splitlines():
+        f = ln.split()
+        if len(f) == 4 and f[3] == name:
+            return int(f[0], 16), int(f[1], 16)
+    raise RuntimeError(f"{name} not found in {path}")
 
 
 def med(xs):
@@ -584,7 +657,7 @@ def main():
     ap.add_argument("--goroutines", type=int, default=100000)
     ap.add_argument("--big-goroutines", type=int, default=1000000)
     ap.add_argument("--threads", type=int, default=500)
-    ap.add_argument("--k", type=int, default=50)
+    ap.add_argument("--k", type=int, default=200)
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--timeout-hits", type=float, default=240)
     ap.add_argument("--timeout-goroutines", type=float, default=300)
@@ -597,7 +670,10 @@ def main():
         "host": os.uname().nodename,
         "nproc": os.cpu_count(),
         "load_start": " ".join(f"{x:.1f}" for x in os.getloadavg()),
-        "godbg": version([a.godbg, "--version"])[0],
+        "godbg": version([a.godbg, "--version"])[0] + ", built " + time.strftime(
+            "%Y-%m-%d %H:%M", time.localtime(os.path.getmtime(a.godbg))) + " from " +
+        (version(["git", "-C", os.path.dirname(HERE), "log", "-1", "--format=%h"]) or ["?"])[0] +
+        " + working tree",
         "dlv": next((ln.split()[-1] for ln in version([a.dlv, "version"]) if "Version" in ln), "?"),
         "gdb": version([a.gdb, "--version"])[0].split()[-1],
         "go": version(["go", "version"])[0].split()[2],

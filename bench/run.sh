@@ -13,7 +13,7 @@
 #
 # Environment: GODBG, DLV, GDB (tool paths), GO (toolchain for the workloads), REPS (3),
 # ROWS (A,B,C,D,E), HITS (2000,10000), GOROUTINES (100000), BIG_GOROUTINES (1000000; 0 skips),
-# THREADS (500), K (50: bt/print repetitions), TIMEOUT (120 s per session).
+# THREADS (500), K (200: bt/print repetitions), TIMEOUT (120 s per session).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -27,10 +27,16 @@ step() { printf '== %s\n' "$*" >&2; }
 # godbg
 if [ -z "${GODBG:-}" ]; then
   step "building godbg in build-bench/"
-  [ -f "$root/build-bench/build.ninja" ] ||
-    cmake -S "$root" -B "$root/build-bench" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  ninja -j"${JOBS:-2}" -C "$root/build-bench" godbg >/dev/null
   GODBG=$root/build-bench/godbg
+  # Others edit the tree while this runs: a failing rebuild falls back on the last binary.
+  if ! { [ -f "$root/build-bench/build.ninja" ] ||
+           cmake -S "$root" -B "$root/build-bench" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+             >/dev/null; } ||
+     ! ninja -j"${JOBS:-2}" -C "$root/build-bench" godbg >"$out/build.log" 2>&1; then
+    [ -x "$GODBG" ] || { cat "$out/build.log" >&2; echo "bench: cannot build godbg" >&2; exit 1; }
+    echo "bench: warning: rebuilding godbg failed (see bench/out/build.log); using the last" \
+      "binary, $(date -r "$GODBG" '+%F %T')" >&2
+  fi
 fi
 
 # Delve
@@ -65,5 +71,5 @@ step "running (godbg: $GODBG, Delve: $DLV, gdb: $GDB)"
 exec python3 "$here/bench.py" --godbg "$GODBG" --dlv "$DLV" --gdb "$GDB" \
   --reps "${REPS:-3}" --rows "${ROWS:-A,B,C,D,E}" --hits "${HITS:-2000,10000}" \
   --hot-addr "$hot_addr" --goroutines "${GOROUTINES:-100000}" \
-  --big-goroutines "${BIG_GOROUTINES:-1000000}" --threads "${THREADS:-500}" --k "${K:-50}" \
+  --big-goroutines "${BIG_GOROUTINES:-1000000}" --threads "${THREADS:-500}" --k "${K:-200}" \
   --timeout "${TIMEOUT:-120}"

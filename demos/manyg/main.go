@@ -1,6 +1,7 @@
 // Many parked goroutines (100,000 by default; the first argument changes it) for measuring
 // `goroutines` at scale: a quarter each on a channel receive, a select, a sleep and a mutex,
-// while goroutine 1 stops in checkpoint.
+// while goroutine 1 stops in checkpoint. With a second argument "hold", main prints "parked N"
+// and then sleeps forever (calling checkpoint each second), for debuggers that attach.
 package main
 
 import (
@@ -70,6 +71,13 @@ func main() {
 	}
 	ready.Wait()
 	time.Sleep(200 * time.Millisecond)
+	if len(os.Args) > 2 && os.Args[2] == "hold" {
+		fmt.Println("parked", n)
+		for {
+			checkpoint(n)
+			time.Sleep(time.Second)
+		}
+	}
 	fmt.Println("goroutines parked:", checkpoint(n)-1)
 	os.Exit(0)
 }

@@ -3,7 +3,10 @@
 
 static int depth(int n) { return n <= 0 ? 0 : 1 + depth(n - 1); }
 
-int square(int x) { return x * x + depth(3) - 3; }
+int square(int x) {
+  int y = x * x;
+  return y + depth(3) - 3; /* line 8: a line breakpoint past square's prologue */
+}
 
 int main(int argc, char **argv) {
   int s = 0;

@@ -72,6 +72,14 @@ int main(int argc, char** argv) {
   auto* attach = app.add_subcommand("attach", "stop every thread of a running process");
   auto* startup = app.add_subcommand("startup", "run PROG through the Go bootstrap and report it");
   auto* help = app.add_subcommand("help", "show this help");
+  app.footer(
+      "Everything after PROG belongs to the program, as with gdb --args.\n\n"
+      "Examples:\n"
+      "  godbg run ./prog arg1           stop ./prog at its first instruction\n"
+      "  godbg run -x cmds.gdb ./prog    run the commands in cmds.gdb first\n"
+      "  godbg attach 4242               stop every thread of process 4242\n"
+      "  godbg startup --json ./prog     report the Go bootstrap as JSON Lines\n\n"
+      "Inside godbg, \"help\" lists the commands. See also: man godbg");
   for (auto* sub : {run, attach, startup}) {
     add_options(sub);
     // Everything after PROG belongs to the program, as with gdb --args.
@@ -98,6 +106,11 @@ int main(int argc, char** argv) {
                         : godbg::make_text_printer(stdout, godbg::use_color(stdout));
   godbg::session s(*printer);
   godbg::install_signal_handlers();
+  // A one-line banner for a person at a terminal; never in scripts, JSON or with -q.
+  if (!o.quiet && !o.json && !o.batch && !startup->parsed() && isatty(STDIN_FILENO) &&
+      isatty(STDOUT_FILENO))
+    std::printf("godbg %s, a debugger for Go programs. Type \"help\" for commands.\n",
+                std::string(godbg::version()).c_str());
   try {
     if (run->parsed() || startup->parsed()) {
       auto* sub = run->parsed() ? run : startup;
@@ -107,7 +120,12 @@ int main(int argc, char** argv) {
       if (args[0].size() > 1 && args[0][0] == '-')
         throw godbg::usage_error(std::string(sub->get_name()) + ": unknown option " + args[0]);
       s.load(args[0]);
-      if (startup->parsed()) return godbg::run_startup_report(s, args, o.trace);
+      if (startup->parsed()) {
+        // With command files, the session goes on at main.main and runs them there.
+        int rc = godbg::run_startup_report(s, args, o.trace, !o.init_files.empty());
+        if (rc || o.init_files.empty()) return rc;
+        return run_session(s, o);
+      }
       s.launch(args);
     } else if (attach->parsed()) {
       auto rest = attach->remaining();

@@ -13,6 +13,9 @@
 #include "cli/repl.hpp"
 
 #include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -52,19 +55,29 @@ bool repeatable(const std::string& line) {
 }
 
 // libedit's rl_getc_function: one byte from the terminal; -1 (end of the line as far as libedit
-// is concerned) on end of input or when a signal asks to drop the line.
+// is concerned) on end of input or when a signal asks to drop the line. The signals are
+// blocked but while ppoll waits, so one that comes just before the wait is not lost.
 int read_key(FILE* in) {
+  sigset_t ours, before;
+  sigemptyset(&ours);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&ours, sig);
   for (;;) {
-    unsigned char c;
-    ssize_t n = ::read(fileno(in), &c, 1);
-    if (n == 1) return c;
-    if (n == -1 && errno == EINTR) {
-      if (take_interrupt() || termination_requested()) {
-        line_abandoned = true;
-        return -1;
-      }
-      continue;  // SIGWINCH, SIGCONT: libedit redraws; keep reading
+    pthread_sigmask(SIG_BLOCK, &ours, &before);
+    pollfd p{fileno(in), POLLIN, 0};
+    int r = 0;
+    if (!take_interrupt() && !termination_requested()) r = ppoll(&p, 1, nullptr, &before);
+    else r = -2;
+    pthread_sigmask(SIG_SETMASK, &before, nullptr);  // a pending signal is handled here
+    if (r == -2 || (r == -1 && errno == EINTR && (take_interrupt() || termination_requested()))) {
+      line_abandoned = true;
+      return -1;
     }
+    if (r == -1 && errno != EINTR) return -1;
+    if (r <= 0) continue;  // SIGWINCH, SIGCONT: libedit redraws; keep waiting
+    unsigned char c;
+    ssize_t n = ::read(p.fd, &c, 1);
+    if (n == 1) return c;
+    if (n == -1 && errno == EINTR) continue;
     return -1;
   }
 }
@@ -86,9 +99,10 @@ got read_line(bool tty, std::string& out) {
   return got::line;
 }
 
-void remember(const std::string& line, const std::string& path) {
+void remember(std::string line, const std::string& path) {
   // Not twice in a row, and not lines that start with a blank (as bash's ignorespace).
   if (line[0] == ' ') return;
+  line.erase(line.find_last_not_of(" \t\r") + 1);  // the blank TAB completion leaves
   if (history_length > 0) {
     HIST_ENTRY* prev = history_get(history_base + history_length - 1);
     if (prev && prev->line && line == prev->line) return;
@@ -117,7 +131,7 @@ void run_repl(session& s) {
   while (!s.quit_requested() && !termination_requested()) {
     auto r = read_line(tty, line);
     if (r == got::end) {
-      if (tty) std::fputs("quit\n", stdout);  // so the shell's prompt starts on a line of its own
+      if (tty) std::fputs("\n", stdout);  // so the shell's prompt starts on a line of its own
       break;
     }
     if (r == got::abandoned) {

@@ -19,8 +19,10 @@ int run_startup_report(session& s, const std::vector<std::string>& args, const s
   }
   if (!trace.empty()) {
     write_startup_trace(trace, res);
-    s.out().message(fmt::format("Trace written to {} (open it in ui.perfetto.dev or "
-                                "chrome://tracing).", trace));
+    s.out().message(
+        fmt::format("Trace written to {} (open it in ui.perfetto.dev or "
+                    "chrome://tracing).",
+                    trace));
   }
   if (s.has_process() && !keep_running) {
     s.kill();

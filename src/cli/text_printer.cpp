@@ -1,5 +1,6 @@
 // Human-readable output, in the spirit of Delve and gdb: where we are, with the source around it.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "cli/printers.hpp"
 
@@ -138,13 +139,21 @@ class text_printer : public reporter {
   }
   void error(const std::string& m) override {
     std::fflush(out_);
-    std::fprintf(stderr, "godbg: %s\n", m.c_str());
+    // Red only where the colours of stdout are on and stderr is a terminal too.
+    bool red = color_ && isatty(STDERR_FILENO);
+    std::fprintf(stderr, "%sgodbg:%s %s\n", red ? "\033[1;31m" : "", red ? "\033[0m" : "",
+                 m.c_str());
   }
 
  private:
   void source_lines(const std::vector<source_line_record>& ls) {
+    // The current line stands out: a yellow marker and bold text; the others' numbers are dim.
     for (auto& l : ls)
-      line("{} {:>5}: {}", l.current ? paint("1;33", "=>") : "  ", l.line, l.text);
+      if (l.current)
+        line("{} {}: {}", paint("1;33", "=>"), paint("1", fmt::format("{:>5}", l.line)),
+             paint("1", l.text));
+      else
+        line("   {}: {}", paint("2", fmt::format("{:>5}", l.line)), l.text);
   }
   std::string paint(const char* code, const std::string& s) const {
     return color_ ? fmt::format("\033[{}m{}\033[0m", code, s) : s;

@@ -32,19 +32,30 @@ const std::map<std::string, std::vector<std::string>> phase_ends = {
 json startup_trace_events(const startup_result& r) {
   json ev = json::array();
   int pid = r.pid;
-  ev.push_back({{"name", "process_name"}, {"ph", "M"}, {"ts", 0}, {"pid", pid}, {"tid", pid},
+  ev.push_back({{"name", "process_name"},
+                {"ph", "M"},
+                {"ts", 0},
+                {"pid", pid},
+                {"tid", pid},
                 {"args", {{"name", "go startup: " + r.program}}}});
   int order = 0;
   for (auto& t : r.threads) {
-    ev.push_back({{"name", "thread_name"}, {"ph", "M"}, {"ts", 0}, {"pid", pid}, {"tid", t.tid},
+    ev.push_back({{"name", "thread_name"},
+                  {"ph", "M"},
+                  {"ts", 0},
+                  {"pid", pid},
+                  {"tid", t.tid},
                   {"args", {{"name", fmt::format("{} [{}]", t.name, t.tid)}}}});
-    ev.push_back({{"name", "thread_sort_index"}, {"ph", "M"}, {"ts", 0}, {"pid", pid},
-                  {"tid", t.tid}, {"args", {{"sort_index", order++}}}});
+    ev.push_back({{"name", "thread_sort_index"},
+                  {"ph", "M"},
+                  {"ts", 0},
+                  {"pid", pid},
+                  {"tid", t.tid},
+                  {"args", {{"sort_index", order++}}}});
   }
   for (std::size_t i = 0; i < r.stages.size(); ++i) {
     const auto& s = r.stages[i];
-    std::optional<std::uint64_t> dur =
-        i < r.durations_us.size() ? r.durations_us[i] : std::nullopt;
+    std::optional<std::uint64_t> dur = i < r.durations_us.size() ? r.durations_us[i] : std::nullopt;
     if (!dur) {
       auto it = phase_ends.find(s.stage);
       if (it != phase_ends.end())
@@ -58,17 +69,28 @@ json startup_trace_events(const startup_result& r) {
     if (s.stage == "clone") {
       // The birth: on the new thread's track, and where it was cloned from.
       json args = values_of(s);
-      ev.push_back({{"name", "thread born"}, {"cat", "thread"}, {"ph", "i"}, {"s", "t"},
-                    {"ts", s.t_us}, {"pid", pid}, {"tid", s.tid}, {"args", args}});
+      ev.push_back({{"name", "thread born"},
+                    {"cat", "thread"},
+                    {"ph", "i"},
+                    {"s", "t"},
+                    {"ts", s.t_us},
+                    {"pid", pid},
+                    {"tid", s.tid},
+                    {"args", args}});
       json parent = args.value("parent", json(nullptr));
       if (parent.is_number_integer())
-        ev.push_back({{"name", fmt::format("clone -> thread {}", s.tid)}, {"cat", "thread"},
-                      {"ph", "i"}, {"s", "t"}, {"ts", s.t_us}, {"pid", pid},
-                      {"tid", parent.get<int>()}, {"args", args}});
+        ev.push_back({{"name", fmt::format("clone -> thread {}", s.tid)},
+                      {"cat", "thread"},
+                      {"ph", "i"},
+                      {"s", "t"},
+                      {"ts", s.t_us},
+                      {"pid", pid},
+                      {"tid", parent.get<int>()},
+                      {"args", args}});
       continue;
     }
-    json e = {{"name", s.stage}, {"cat", "startup"}, {"ts", s.t_us}, {"pid", pid},
-              {"tid", s.tid}, {"args", values_of(s)}};
+    json e = {{"name", s.stage}, {"cat", "startup"}, {"ts", s.t_us},
+              {"pid", pid},      {"tid", s.tid},     {"args", values_of(s)}};
     if (dur) {
       e["ph"] = "X";
       // A zero-length span is invisible: give it the clock's resolution.

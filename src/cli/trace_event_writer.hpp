@@ -4,9 +4,8 @@
 // (tid), named by thread_name metadata; a complete event ("X") for each stage whose end is known
 // (a function's entry to its return, or a phase to the next phase), an instant event ("i")
 // for the others and for each thread's birth.
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "debugger/startup_report.hpp"
 

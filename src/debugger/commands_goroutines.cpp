@@ -1,8 +1,5 @@
 // goroutines, goroutine, threads, thread.
 #include <charconv>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
 
 #include "common/error.hpp"
 #include "debugger/commands.hpp"
@@ -77,8 +74,6 @@ void goroutines(session& s, const command_args& a) {
   }
   s.process();  // fails when nothing runs
   auto& out = s.out();
-  auto t0 = std::chrono::steady_clock::now();
-  struct timer_t_ { std::chrono::steady_clock::time_point t0; ~timer_t_() { if (getenv("GODBG_TIMING")) fprintf(stderr, "goroutines took %.3f s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()); } } timer_{t0};
   bool begun = false;
   std::size_t total = 0;
   total = list_goroutines(s, f, [&](const goroutine_record& r) {

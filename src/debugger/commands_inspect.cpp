@@ -89,21 +89,45 @@ void down(session& s, const command_args& a) {
 
 void list(session& s, const command_args& a) {
   code_location where;
-  if (a.words.empty()) {
+  std::string spec = a.words.empty() ? std::string() : a.words[0];
+  auto colon = spec.rfind(':');
+  std::optional<long> line_only = spec.empty() ? std::nullopt : parse_long(spec);
+  if (spec.empty() || line_only) {
+    // Around the selected frame's line (or a line of its file).
+    if (!s.has_process()) fail("the program is not running; give a location: list main.main");
     auto frames = current_stack(s, std::size_t(s.current_frame()) + 1);
-    if (frames.empty()) fail("no current location; give one: list main.main");
+    if (frames.size() <= std::size_t(s.current_frame()))
+      fail("no current location; give one: list main.main");
     where = frames.back().where;
+    if (line_only) where.line = int(*line_only);
+  } else if (colon != std::string::npos && spec[0] != '*' &&
+             parse_long(spec.substr(colon + 1))) {
+    // FILE:LINE names a line even when it has no code (a comment, a blank line).
+    std::string file = spec.substr(0, colon);
+    std::optional<std::string> path;
+    try {
+      path = s.bin().resolve_file(file);
+    } catch (const error&) {
+      throw;
+    }
+    if (!path && s.sources().lines(file)) path = file;
+    if (!path) fail("{}: no source file {} in the program", spec, file);
+    where.file = *path;
+    where.line = int(*parse_long(spec.substr(colon + 1)));
   } else {
-    auto addrs = s.resolve_location(a.words[0]);
-    where = s.describe(addrs.front().value());
-    // A FILE:LINE names a line even when its code is elsewhere.
-    auto colon = a.words[0].rfind(':');
-    if (colon != std::string::npos)
-      if (auto l = parse_long(a.words[0].substr(colon + 1))) where.line = int(*l);
+    auto addrs = s.resolve_location(spec);
+    std::uint64_t pc = addrs.front().value();
+    // A function: from its first line (the func declaration), as gdb centers it.
+    if (spec[0] != '*')
+      if (auto f = s.bin().function_by_name(spec)) pc = s.bias().to_virt(f->entry).value();
+    where = s.describe(pc);
   }
   if (!where.file || !where.line) fail("no source line for {:#x}", where.pc);
   auto lines = s.source_context(where, 5, 5);
-  if (lines.empty()) fail("cannot read {}", *where.file);
+  if (lines.empty()) {
+    if (!s.sources().lines(*where.file)) fail("cannot read {}", *where.file);
+    fail("{} has no line {}", *where.file, *where.line);
+  }
   s.out().source({*where.file, lines});
 }
 

@@ -1,3 +1,5 @@
+#include <fmt/format.h>
+
 #include "common/error.hpp"
 #include "debugger/commands.hpp"
 #include "debugger/session.hpp"
@@ -9,29 +11,114 @@ void source(session& s, const command_args& a) {
   run_command_file(s, a.rest);
 }
 
+namespace {
+
+constexpr std::size_t help_width = 79;
+
+// The table is in reading order; a heading starts before these rows.
+std::string_view section_before(std::string_view name) {
+  if (name == "break") return "Breakpoints";
+  if (name == "continue") return "Running";
+  if (name == "bt") return "Stack and source";
+  if (name == "regs") return "Data";
+  if (name == "goroutines") return "Goroutines and threads";
+  if (name == "startup") return "Session";
+  return "";
+}
+
+// `text` folded into lines of at most `width` columns, each starting with `indent`.
+std::string wrap(std::string_view text, std::size_t indent, std::size_t width = help_width) {
+  std::string out, line(indent, ' ');
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find(' ', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view word = text.substr(start, end - start);
+    start = end + 1;
+    if (word.empty()) continue;
+    if (line.size() > indent && line.size() + 1 + word.size() > width) {
+      out += line + "\n";
+      line.assign(indent, ' ');
+    }
+    if (line.size() > indent) line += ' ';
+    line += word;
+  }
+  if (line.size() > indent) out += line;
+  return out;
+}
+
+std::string aliases_of(const command_spec& c) {
+  std::string out;
+  for (auto al : c.aliases) out += (out.empty() ? "" : ", ") + std::string(al);
+  return out;
+}
+
+std::string first_sentence(std::string_view help) {
+  auto dot = help.find(". ");
+  return std::string(dot == std::string_view::npos ? help : help.substr(0, dot + 1));
+}
+
+std::string overview() {
+  constexpr std::size_t col = 24;
+  std::string text =
+      "Commands (aliases in brackets). \"help CMD\" explains one, with examples.\n";
+  for (auto& c : command_table()) {
+    if (auto sec = section_before(c.name); !sec.empty()) text += fmt::format("\n{}\n", sec);
+    std::string aliases = aliases_of(c);
+    std::string summary =
+        first_sentence(c.help) + (aliases.empty() ? "" : " [" + aliases + "]");
+    std::string head = "  " + std::string(c.usage);
+    if (head.size() + 2 > col) {  // a long usage line gets a line of its own
+      text += head + "\n" + wrap(summary, col) + "\n";
+    } else {
+      head.resize(col, ' ');
+      std::string body = wrap(summary, col);
+      text += head + (body.size() > col ? body.substr(col) : "") + "\n";
+    }
+  }
+  text +=
+      "\nAn empty line repeats the last continue, step, next, stepi, nexti or finish.\n"
+      "TAB completes commands, function names, FILE: and breakpoint numbers; Ctrl-C stops\n"
+      "the running program (at the prompt it drops the line).";
+  return text;
+}
+
+}  // namespace
+
 void help(session& s, const command_args& a) {
   if (a.words.empty()) {
-    std::string text = "Commands (aliases in brackets):\n";
-    for (auto& c : command_table()) {
-      std::string aliases;
-      for (auto al : c.aliases) aliases += (aliases.empty() ? "" : ", ") + std::string(al);
-      text += fmt::format("  {:<28} {}{}\n", c.usage,
-                          c.help.substr(0, c.help.find(". ") == std::string_view::npos
-                                               ? c.help.size()
-                                               : c.help.find(". ") + 1),
-                          aliases.empty() ? "" : " [" + aliases + "]");
-    }
-    text += "Type \"help CMD\" for more on one command.";
-    s.out().message(text);
+    s.out().message(overview());
     return;
   }
   std::size_t consumed = 0;
   auto* c = find_command(a.words, consumed);
-  if (!c) throw usage_error(fmt::format("no command \"{}\"; try \"help\"", a.rest));
-  std::string aliases;
-  for (auto al : c->aliases) aliases += (aliases.empty() ? "" : ", ") + std::string(al);
-  s.out().message(fmt::format("{}\n  {}\n  Aliases: {}\n  Example: {}", c->usage, c->help,
-                              aliases.empty() ? "none" : aliases, c->example));
+  if (!c) {
+    // "help info": the two-word aliases that start with it.
+    std::string text;
+    for (auto& cmd : command_table())
+      for (auto al : cmd.aliases)
+        if (al.starts_with(a.words[0] + " "))
+          text += fmt::format("  {:<22}same as {}\n", al, cmd.name);
+    if (!text.empty()) {
+      s.out().message(fmt::format("{} commands:\n{}", a.words[0], text.substr(0, text.size() - 1)));
+      return;
+    }
+    throw usage_error(fmt::format("no command \"{}\"; try \"help\"", a.rest));
+  }
+  std::string aliases = aliases_of(*c);
+  std::string text = fmt::format("Usage: {}\n", c->usage);
+  if (!aliases.empty()) text += fmt::format("Aliases: {}\n", aliases);
+  text += "\n" + wrap(c->help, 2) + "\n";
+  std::string_view ex = c->example;
+  text += ex.find('\n') == std::string_view::npos ? "\nExample:\n" : "\nExamples:\n";
+  while (!ex.empty()) {
+    auto nl = ex.find('\n');
+    text += fmt::format("  (godbg) {}\n", ex.substr(0, nl));
+    ex = nl == std::string_view::npos ? "" : ex.substr(nl + 1);
+  }
+  if (c->repeat_on_empty_line) text += "\nAn empty line after it runs it again.\n";
+  text.pop_back();
+  s.out().message(text);
 }
 
 }  // namespace godbg::cmd

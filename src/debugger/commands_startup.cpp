@@ -23,8 +23,9 @@ void startup(session& s, const command_args& a) {
     if (args.empty()) args = {s.bin().path()};
     s.launch(args);
   } else if (auto done = startup_already_done(s); done && *done) {
-    fail("startup: runtime.main has already started, the bootstrap is over; kill the program "
-         "and run startup again");
+    fail(
+        "startup: runtime.main has already started, the bootstrap is over; kill the program "
+        "and run startup again");
   }
   auto res = trace_startup(s, o);
   s.out().startup(res.stages);

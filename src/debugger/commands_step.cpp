@@ -121,9 +121,17 @@ class step_plan {
 
   // Everything `next` needs from frame 0 of the thread.
   void prepare() {
+    const auto& r = s_.process().regs(tid_);
+    auto cfa = cfa_of(s_, r.rip, r.rsp);
+    if (!cfa) fail("cannot find the frame at {:#x}: use stepi/nexti here", r.rip);
+    prepare_frame(r.rip, *cfa, std::nullopt);
+  }
+
+  // The same for any physical frame of the thread's goroutine (pc, CFA); `level`: how deep in
+  // inlined calls the frame of interest is (default: the innermost at pc).
+  void prepare_frame(std::uint64_t pc, std::uint64_t cfa, std::optional<int> level) {
     auto& proc = s_.process();
-    const auto& r = proc.regs(tid_);
-    pc_ = r.rip;
+    pc_ = pc;
     auto fn = s_.bin().function_at(s_.bias().to_file(virt_addr(pc_)));
     if (!fn) fail("no function at {:#x}: use stepi/nexti here", pc_);
     fn_ = *fn;
@@ -132,20 +140,31 @@ class step_plan {
     if (end_ <= entry_ || end_ - entry_ > (8u << 20)) fail("{}: bad function bounds", fn_.name);
     auto chain = chain_at(pc_);
     level_ = chain.empty() ? 0 : int(chain.size()) - 1;
+    if (level) level_ = std::min(level_, *level);
     auto here = line_at_level(chain, level_);
     line_ = here.line;
     function_at_level_ = here.function;
-    auto cfa = cfa_of(s_, pc_, r.rsp);
-    if (!cfa) fail("cannot find the frame of {} at {:#x}", fn_.name, pc_);
-    key_ = key_for(s_, tid_, *cfa);
+    key_ = key_for(s_, tid_, cfa);
     // The caller: the return address sits just below the CFA.
     if (!outermost(fn_.name))
-      if (auto ret = proc.read_value<std::uint64_t>(virt_addr(*cfa - 8)); ret && *ret)
+      if (auto ret = proc.read_value<std::uint64_t>(virt_addr(cfa - 8)); ret && *ret)
         if (s_.bin().function_at(s_.bias().to_file(virt_addr(*ret)))) return_address_ = *ret;
     std::vector<std::uint8_t> code(end_ - entry_);
     if (!proc.read(virt_addr(entry_), code)) fail("cannot read the code of {}", fn_.name);
     static const disassembler dis;
     insns_ = dis.decode(code, entry_);
+  }
+
+  // Stops for finishing an inlined call: wherever the code of this frame leaves the inlined
+  // body, and the return address of the physical function.
+  void add_exit_stops() {
+    bool prev_left = true;
+    for (auto& i : insns_) {
+      auto li = here_at(i.address);
+      if (li.left && !prev_left && i.address != entry_) add_frame_stop(i.address);
+      prev_left = li.left;
+    }
+    if (return_address_) add_return_stop(*return_address_, key_);
   }
 
   // Stops for `next`: each line start in this function other than the current line, wanted by
@@ -392,12 +411,11 @@ void finish(session& s, const command_args&) {
   int n = s.current_frame();
   auto frames = current_stack(s, std::size_t(n) + 64);
   if (std::size_t(n) >= frames.size()) fail("no frame {}", n);
-  // An inlined call has no frame of its own: finish the physical function it sits in.
+  // An inlined call has no frame of its own: run until the code leaves its body.
   std::size_t phys = std::size_t(n);
   while (phys < frames.size() && frames[phys].inlined) ++phys;
-  if (phys + 1 >= frames.size())
+  if (phys + 1 >= frames.size() && phys == std::size_t(n))
     fail("finish: {} is the outermost frame", frames[std::size_t(n)].where.function.value_or("??"));
-  const frame_record& caller = frames[phys + 1];
   // The caller's SP once the frame returned is the frame's CFA: the caller's recorded SP.
   pid_t tid = s.current_tid();
   if (auto g = s.selected_goroutine()) {
@@ -407,7 +425,20 @@ void finish(session& s, const command_args&) {
   }
   if (tid != s.current_tid()) s.select_thread(tid);
   step_plan plan(s, tid);
-  plan.add_finish_stop(caller.where.pc, caller.sp);
+  if (phys != std::size_t(n)) {
+    // The physical frame's CFA: the SP its caller has, or, for the outermost, from its own SP.
+    std::optional<std::uint64_t> cfa;
+    if (phys + 1 < frames.size())
+      cfa = frames[phys + 1].sp;
+    else
+      cfa = cfa_of(s, frames[phys].where.pc, frames[phys].sp);
+    if (!cfa) fail("finish: cannot find the frame of {}", frames[phys].where.function.value_or("??"));
+    plan.prepare_frame(frames[phys].where.pc, *cfa, int(phys - std::size_t(n)));
+    plan.add_exit_stops();
+  } else {
+    const frame_record& caller = frames[phys + 1];
+    plan.add_finish_stop(caller.where.pc, caller.sp);
+  }
   plan.run_and_report();
 }
 

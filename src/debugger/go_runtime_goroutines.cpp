@@ -174,8 +174,20 @@ std::vector<std::pair<std::uint64_t, int>> user_frames_from(
 
 std::unordered_map<std::uint64_t, pid_t> goroutine_threads(session& s, go_runtime& rt) {
   std::unordered_map<std::uint64_t, pid_t> out;
-  for (pid_t tid : s.process().thread_ids())
-    if (auto tg = rt.goroutine_on_thread(tid); tg.g) out.emplace(*tg.g, tid);
+  std::vector<pid_t> unknown;
+  for (pid_t tid : s.process().thread_ids()) {
+    auto tg = rt.goroutine_on_thread(tid);
+    if (tg.g)
+      out.emplace(*tg.g, tid);
+    else if (!tg.tls_g)
+      unknown.push_back(tid);
+  }
+  // Threads whose TLS slot says nothing (not set up yet, or foreign code that moved fs_base):
+  // their M is the one whose m.procid is the tid, and its curg is what they run.
+  if (!unknown.empty())
+    for (auto& m : rt.ms())
+      if (m.tid && m.curg && std::find(unknown.begin(), unknown.end(), *m.tid) != unknown.end())
+        out.emplace(*m.curg, *m.tid);
   return out;
 }
 

@@ -1,11 +1,6 @@
 #include "debugger/goroutine_stacks.hpp"
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
-#include <cstring>
-#include <cstdio>
-#include <cstdlib>
 #include <unordered_map>
 
 #include "common/error.hpp"
@@ -145,9 +140,7 @@ std::size_t list_goroutines(session& s, const goroutine_filter& f,
         "goroutines: unknown status \"{}\" (idle, runnable, running, syscall, waiting, dead, "
         "copystack, preempted)",
         *f.status));
-  auto T = [t0 = std::chrono::steady_clock::now(), c0 = std::clock()](const char* what) { if (!getenv("GODBG_TIMING")) return; FILE* st = fopen("/proc/self/status", "r"); char ln[256]; long rss = 0; while (st && fgets(ln, sizeof ln, st)) if (!strncmp(ln, "VmRSS:", 6)) rss = atol(ln + 6); if (st) fclose(st); fprintf(stderr, "  %s at %.3f s (rss %ld MB) (cpu %.3f s)\n", what, rss / 1024, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), double(std::clock() - c0) / CLOCKS_PER_SEC); };
   auto raws = read_all_gs(s, rt);
-  T("read");
   if (!raws)
     fail("goroutines: cannot read runtime.allgs{}",
          s.bin().symbols().empty() ? " (not found in the code of this stripped binary)" : "");
@@ -184,9 +177,7 @@ std::size_t list_goroutines(session& s, const goroutine_filter& f,
     else
       starts.push_back({r.syscallpc, r.syscallsp});
   }
-  T("filtered");
   auto found = user_frames_from(s, rt.st(), starts);
-  T("unwound");
 
   for (std::size_t i = 0; i < sel.size(); ++i) {
     const auto& r = *sel[i];
@@ -201,7 +192,6 @@ std::size_t list_goroutines(session& s, const goroutine_filter& f,
     }
     emit(make_record(s, rt, g, user, f.stacks, f.depth));
   }
-  T("emitted");
   return total;
 }
 

@@ -113,7 +113,9 @@ std::unique_ptr<inferior> inferior::launch(const std::string& path,
       fail("cannot run {}: it ended before starting", path);
     }
     if (w->event == PTRACE_EVENT_EXEC) break;
-    ptrace_ops::cont(child, 0);
+    // Deliver a real signal: an execve that fails past its point of no return (a corrupt
+    // program header) kills the child with SIGSEGV; suppressing it restarted the fault forever.
+    ptrace_ops::cont(child, w->event == 0 && w->code != SIGSTOP ? w->code : 0);
   }
   close(report[0]);
   thread_state t;

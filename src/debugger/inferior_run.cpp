@@ -34,6 +34,14 @@ bool reported_signal(int sig) {
       return false;
   }
 }
+// Whether thread tid of process pid still exists. A clone event can be handled after the new
+// thread has already run, exited and been reaped (its first stop came first and it was let go):
+// it must not be added back, or stop_all() would wait for it forever.
+bool task_exists(pid_t pid, pid_t tid) {
+  std::error_code ec;
+  return std::filesystem::exists(
+      "/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid), ec);
+}
 thread_state new_thread(pid_t tid) {
   thread_state t;
   t.tid = tid;
@@ -114,7 +122,7 @@ void inferior::step_over(thread_state& t) {
     th.regs.reset();
     if (w->event == PTRACE_EVENT_CLONE) {
       pid_t child = pid_t(ptrace_ops::event_message(tid));
-      if (!threads_.count(child)) threads_[child] = new_thread(child);
+      if (!threads_.count(child) && task_exists(pid_, child)) threads_[child] = new_thread(child);
       if (on_clone) on_clone(tid, child);
       continue;
     }
@@ -201,7 +209,7 @@ std::optional<inferior_event> inferior::classify(const wait_result& w, bool stop
   switch (w.event) {
     case PTRACE_EVENT_CLONE: {
       pid_t child = pid_t(ptrace_ops::event_message(tid));
-      if (!threads_.count(child)) threads_[child] = new_thread(child);
+      if (!threads_.count(child) && task_exists(pid_, child)) threads_[child] = new_thread(child);
       if (on_clone) on_clone(tid, child);
       return go_on(0);
     }

@@ -6,6 +6,7 @@
 #include "arch_amd64/frame_pointer_unwind.hpp"
 #include "common/error.hpp"
 #include "debugger/session.hpp"
+#include "dwarf/dwarf_info.hpp"
 #include "dwarf/gopclntab.hpp"
 
 namespace godbg {
@@ -17,6 +18,36 @@ bool is_outermost(const go_func& f) {
   if (f.flag & topframe) return true;
   return f.name == "runtime.goexit" || f.name == "runtime.mstart" || f.name == "runtime.rt0_go" ||
          f.name == "runtime.mstart0" || f.name == "runtime.morestack";
+}
+
+struct unwound_frame {
+  std::uint64_t pc = 0, sp = 0, fp = 0;
+};
+
+// One step of unwinding through DWARF call frame information: the caller's pc, SP and rbp, or
+// nullopt when .debug_frame has no rule for pc (or one this unwinder cannot follow).
+std::optional<unwound_frame> unwind_cfi(const binary* bin, inferior& proc, load_bias bias,
+                                        std::uint64_t pc, std::uint64_t sp, std::uint64_t fp) {
+  const dwarf_info* dw = bin ? bin->dwarf() : nullptr;
+  if (!dw) return std::nullopt;
+  auto rule = dw->cfa_at(bias.to_file(virt_addr(pc)));
+  if (!rule || !rule->ra_offset) return std::nullopt;
+  std::uint64_t base = 0;
+  if (rule->cfa_register == 7)
+    base = sp;
+  else if (rule->cfa_register == 6)
+    base = fp;
+  else
+    return std::nullopt;
+  std::uint64_t cfa = base + std::uint64_t(rule->cfa_offset);
+  auto ret = proc.read_value<std::uint64_t>(virt_addr(cfa + std::uint64_t(*rule->ra_offset)));
+  if (!ret || *ret == 0) return std::nullopt;
+  unwound_frame out{*ret, cfa, fp};
+  if (rule->rbp_offset)
+    if (auto saved =
+            proc.read_value<std::uint64_t>(virt_addr(cfa + std::uint64_t(*rule->rbp_offset))))
+      out.fp = *saved;
+  return out;
 }
 }  // namespace
 
@@ -75,6 +106,12 @@ std::vector<frame_record> session::backtrace_from(std::uint64_t pc, std::uint64_
         if (auto saved = proc.read_value<std::uint64_t>(virt_addr(sp + *delta - 8))) fp = *saved;
       sp = sp + *delta + 8;
       pc = *ret;
+    } else if (auto next = unwind_cfi(bin_.get(), proc, bias_, pc, sp, fp)) {
+      // Code the pclntab does not cover, described by .debug_frame.
+      if (next->sp <= sp) break;
+      pc = next->pc;
+      sp = next->sp;
+      fp = next->fp;
     } else {
       auto frames = unwind_frame_pointers(
           pc, sp, fp,

@@ -2,6 +2,7 @@
 
 #include "arch_amd64/g_register.hpp"
 #include "common/error.hpp"
+#include "debugger/go_runtime.hpp"
 #include "debugger/runtime_layout_table.hpp"
 #include "debugger/session.hpp"
 #include "dwarf/dwarf_info.hpp"
@@ -31,12 +32,12 @@ std::optional<std::uint64_t> startup_probe::offset(std::string_view type,
     std::uint64_t off;
   };
   const row rows[] = {
-      {"runtime.g", "goid", l.g_goid},         {"runtime.g", "m", l.g_m},
-      {"runtime.g", "startpc", l.g_startpc},   {"runtime.g", "gopc", l.g_gopc},
-      {"runtime.m", "id", l.m_id},             {"runtime.m", "p", l.m_p},
-      {"runtime.m", "procid", l.m_procid},     {"runtime.m", "alllink", l.m_alllink},
-      {"runtime.m", "g0", l.m_g0},             {"runtime.m", "curg", l.m_curg},
-      {"runtime.p", "runnext", l.p_runnext},   {"runtime.p", "id", l.p_id},
+      {"runtime.g", "goid", l.g_goid},       {"runtime.g", "m", l.g_m},
+      {"runtime.g", "startpc", l.g_startpc}, {"runtime.g", "gopc", l.g_gopc},
+      {"runtime.m", "id", l.m_id},           {"runtime.m", "p", l.m_p},
+      {"runtime.m", "procid", l.m_procid},   {"runtime.m", "alllink", l.m_alllink},
+      {"runtime.m", "g0", l.m_g0},           {"runtime.m", "curg", l.m_curg},
+      {"runtime.p", "runnext", l.p_runnext}, {"runtime.p", "id", l.p_id},
   };
   for (auto& r : rows)
     if (r.type == type && r.field == field) return r.off;
@@ -46,6 +47,12 @@ std::optional<std::uint64_t> startup_probe::offset(std::string_view type,
 std::optional<std::uint64_t> startup_probe::global(std::string_view name) const {
   if (const symbol* sym = s_.bin().symbols().by_name(name))
     return s_.bias().to_virt(sym->addr).value();
+  // Stripped: go_runtime recovers a few globals (allgs, allglen, allm, allp, gomaxprocs, ncpu)
+  // from the code that uses them, each checked against the live process.
+  try {
+    if (s_.has_process()) return s_.runtime().global_address(name);
+  } catch (const error&) {
+  }
   return std::nullopt;
 }
 
@@ -54,8 +61,7 @@ bool startup_probe::read_bytes(std::uint64_t addr, void* out, std::size_t n) con
   return s_.process().read(virt_addr(addr), {static_cast<std::uint8_t*>(out), n});
 }
 
-std::optional<std::string> startup_probe::read_c_string(std::uint64_t addr,
-                                                        std::size_t max) const {
+std::optional<std::string> startup_probe::read_c_string(std::uint64_t addr, std::size_t max) const {
   std::string out;
   char buf[64];
   while (out.size() < max) {

@@ -5,10 +5,10 @@
 // report reads what registers and the stack hold instead of globals.
 //
 // Layouts: DWARF field offsets when the binary has DWARF, else the per-version table
-// (runtime_layout_table.hpp). Globals: the ELF symbol table (normal and PIE builds); a
-// stripped build (-s -w) has none, and the global-based values are then unknown (nullopt).
-// NOTE: go_runtime::global_address() is meant to recover globals of stripped binaries from
-// code; once it lands, global() below should ask it too.
+// (runtime_layout_table.hpp). Globals: the ELF symbol table (normal and PIE builds), else
+// go_runtime::global_address, which recovers some of them (allgs, allglen, allm, allp,
+// gomaxprocs, ncpu) in stripped builds from the code that uses them; the others
+// (physPageSize, mainStarted) are unknown (nullopt) there.
 #include <sys/types.h>
 
 #include <cstdint>

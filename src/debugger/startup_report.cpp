@@ -93,20 +93,21 @@ std::string summarize(const stage_rec& r, int pid) {
                        hex(v("m0")), dur());
   if (n == "runtime.args")
     return fmt::format("argc={} argv={}", show(v("argc")), argv_text(v("argv")));
+  // Stages whose values are read when they return: say so when the report ended first.
+  bool read_at_return = n == "runtime.osinit" || n == "runtime.schedinit";
+  if (read_at_return && !r.dur_us) return "values unknown: the report ended before it returned";
   if (n == "runtime.osinit")
     return fmt::format("ncpu={} physPageSize={}{}", show(v("ncpu")), show(v("physPageSize")),
                        dur());
   if (n == "runtime.schedinit") {
     auto env = v("GOMAXPROCS_env");
     return fmt::format("gomaxprocs={} Ps={} ({}){}", show(v("gomaxprocs")), show(v("Ps")),
-                       env.is_null() ? std::string("GOMAXPROCS unset")
-                                     : "GOMAXPROCS=" + show(env),
+                       env.is_null() ? std::string("GOMAXPROCS unset") : "GOMAXPROCS=" + show(env),
                        dur());
   }
   if (n == "runtime.newproc") {
-    std::string s = v("new_goid").is_null()
-                        ? std::string("a goroutine (id unknown)")
-                        : "goroutine " + show(v("new_goid"));
+    std::string s = v("new_goid").is_null() ? std::string("a goroutine (id unknown)")
+                                            : "goroutine " + show(v("new_goid"));
     s += " created to run " + show(v("start_function"));
     if (!v("created_by").is_null()) s += " (go statement in " + show(v("created_by")) + ")";
     return s;
@@ -119,8 +120,10 @@ std::string summarize(const stage_rec& r, int pid) {
   if (n == "clone") {
     std::string m = v("m").is_null() ? "M?" : "M" + show(v("m"));
     std::string why;
-    if (!v("mstartfn").is_null()) why = ", runs " + show(v("mstartfn"));
-    else if (!v("created_by").is_null()) why = ", made by " + show(v("created_by"));
+    if (!v("mstartfn").is_null())
+      why = ", runs " + show(v("mstartfn"));
+    else if (!v("created_by").is_null())
+      why = ", made by " + show(v("created_by"));
     return fmt::format("new thread {} for {}{} (cloned by thread {})", r.tid, m, why,
                        show(v("parent")));
   }
@@ -211,6 +214,7 @@ class machine {
   void on_newproc1(pid_t tid);
   void on_doinit(const std::string& fn_name, pid_t tid);
   void on_main_main(pid_t tid);
+  void name_threads_from_stacks();
   void on_until(pid_t tid);
 
   session& s_;
@@ -258,8 +262,8 @@ std::optional<virt_addr> machine::function_address(std::string_view name, bool p
   return s_.bias().to_virt(f->entry);
 }
 
-bool machine::arm_function(std::string_view name, bool past_prologue, bool once,
-                           pid_t only_tid, std::function<void(pid_t)> fn) {
+bool machine::arm_function(std::string_view name, bool past_prologue, bool once, pid_t only_tid,
+                           std::function<void(pid_t)> fn) {
   auto a = function_address(name, past_prologue);
   if (!a) return false;
   arm(*a, once, only_tid, std::move(fn));
@@ -325,8 +329,10 @@ void machine::on_entry_stop() {
   r.put("entry", rg.rip);
   auto argc = word(rg.rsp);
   r.put("argc", opt(argc));
-  if (argc && *argc < 1024) r.put("argv", argv_from(rg.rsp + 8, *argc));
-  else r.put("argv", nullptr);
+  if (argc && *argc < 1024)
+    r.put("argv", argv_from(rg.rsp + 8, *argc));
+  else
+    r.put("argv", nullptr);
   r.put("load_bias", s_.bias().value());
 }
 
@@ -352,9 +358,9 @@ void machine::on_clone(pid_t parent, pid_t child) {
   }
   r.put("m", opt(mid));
   r.put("mstartfn", opt(startfn));
-  auto by = caller_of(parent, {"runtime.clone", "runtime.newosproc", "runtime.retryOnEAGAIN",
-                               "runtime.newm1", "runtime.newm", "runtime.allocm",
-                               "runtime.startm", "runtime.systemstack"});
+  auto by = caller_of(
+      parent, {"runtime.clone", "runtime.newosproc", "runtime.retryOnEAGAIN", "runtime.newm1",
+               "runtime.newm", "runtime.allocm", "runtime.startm", "runtime.systemstack"});
   r.put("created_by", opt(by));
   startup_thread t;
   t.tid = child;
@@ -439,8 +445,38 @@ void machine::on_doinit(const std::string& fn_name, pid_t tid) {
   arm_return(tid, [this, r](pid_t) { r->dur_us = now_us() - r->t_us; });
 }
 
+// Without DWARF the M's start function (m.mstartfn) cannot be read at the clone; once every
+// thread is stopped, a thread's own stack tells: the frame mstart1 called is that function
+// (runtime.sysmon, runtime.templateThread) or, for an M that runs goroutines, runtime.schedule.
+void machine::name_threads_from_stacks() {
+  std::map<int, std::string> found;
+  for (auto& r : stages_) {
+    if (r.stage != "clone" || !r.get("mstartfn").is_null()) continue;
+    if (!s_.process().has_thread(r.tid)) continue;
+    std::vector<frame_record> frames;
+    try {
+      frames = s_.backtrace(r.tid, 64);
+    } catch (const error&) {
+      continue;
+    }
+    for (std::size_t i = 1; i < frames.size(); ++i)
+      if (frames[i].where.function && *frames[i].where.function == "runtime.mstart1" &&
+          frames[i - 1].where.function) {
+        const std::string& fn = *frames[i - 1].where.function;
+        if (fn != "runtime.schedule") {
+          r.put("mstartfn", fn);
+          found[r.tid] = fn;
+        }
+        break;
+      }
+  }
+  for (auto& t : threads_)
+    if (auto it = found.find(t.tid); it != found.end()) t.name += " " + it->second;
+}
+
 void machine::on_main_main(pid_t tid) {
   auto& r = add("main.main", tid);
+  name_threads_from_stacks();
   auto& proc = s_.process();
   r.put("goid", opt(r.goid));
   r.put("tid", tid);
@@ -448,12 +484,8 @@ void machine::on_main_main(pid_t tid) {
   r.put("threads", proc.thread_ids().size());
   r.put("Ms", opt(probe_.ms()));
   r.put("goroutines", opt(probe_.goroutines()));
-  if (o_.until) {
-    if (!arm_function(*o_.until, true, true, 0, [this](pid_t t) { on_until(t); }))
-      fail("startup: no function {} to run to", *o_.until);
-  } else {
-    done_ = true;
-  }
+  // Checked before the run began, so arming cannot fail here; if it did, stop at main.main.
+  done_ = !o_.until || !arm_function(*o_.until, true, true, 0, [this](pid_t t) { on_until(t); });
 }
 
 void machine::on_until(pid_t tid) {
@@ -498,6 +530,8 @@ void machine::arm_chain() {
     });
   arm_function("runtime.osinit", false, true, 0, [this](pid_t t) {
     auto& r = add("runtime.osinit", t);
+    r.put("ncpu", nullptr);
+    r.put("physPageSize", nullptr);
     arm_return(t, [this, &r](pid_t) {
       r.dur_us = now_us() - r.t_us;
       auto n = probe_.ncpu();
@@ -510,6 +544,9 @@ void machine::arm_chain() {
                [this](pid_t t) { nprocs_from_call_ = std::int32_t(regs(t).rax); });
   arm_function("runtime.schedinit", false, true, 0, [this](pid_t t) {
     auto& r = add("runtime.schedinit", t);
+    r.put("gomaxprocs", nullptr);
+    r.put("Ps", nullptr);
+    r.put("GOMAXPROCS_env", nullptr);
     arm_return(t, [this, &r](pid_t) {
       r.dur_us = now_us() - r.t_us;
       auto gmp = probe_.gomaxprocs();
@@ -565,6 +602,8 @@ startup_result machine::run() {
     on_clone(parent, child);
     if (saved_clone) saved_clone(parent, child);
   };
+  if (o_.until && !s_.bin().function_by_name(*o_.until))
+    fail("startup: no function {} to run to", *o_.until);
   arm_chain();
   // The clock starts when the program is let go (arming reads symbols, which takes a while).
   t0_ = steady::now();
@@ -583,7 +622,6 @@ startup_result machine::run() {
       break;
     }
     std::vector<int> hits = s_.last_internal_hits();
-    if (getenv("SU_DEBUG")) fprintf(stderr, "hit tid=%d pc=%lx n=%zu\n", ev.tid, (unsigned long)ev.pc, hits.size());
     for (int h : hits) {
       auto it = armed_.find(h);
       if (it == armed_.end()) continue;
@@ -594,7 +632,11 @@ startup_result machine::run() {
         s_.remove_internal_stop(h);
         armed_.erase(h);
       }
-      a->fn(ev.tid);
+      try {
+        a->fn(ev.tid);
+      } catch (const error&) {
+        // A value that cannot be read stays unknown; the report goes on.
+      }
     }
     bool user = hits.empty();
     for (auto* bp : s_.breakpoints().at(virt_addr(ev.pc)))
@@ -629,7 +671,9 @@ startup_result machine::run() {
 startup_result trace_startup(session& s, const startup_options& o) {
   if (!s.has_process()) fail("startup: the program is not running");
   if (!s.bin().is_go()) fail("startup: {} is not a Go program", s.bin().path());
-  machine m(s, o);
+  startup_options opts = o;
+  if (opts.until && (*opts.until == "main.main" || *opts.until == "main")) opts.until.reset();
+  machine m(s, opts);
   return m.run();
 }
 

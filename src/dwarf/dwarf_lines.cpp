@@ -68,12 +68,18 @@ const line_table& dwarf_info::impl::lines_of(std::size_t cu) {
     auto [it, fresh] = file_index.try_emplace(fileno, std::uint32_t(table->files.size()));
     if (fresh) {
       char* src = nullptr;
+      std::string name = "?";
       if (dwarf_linesrc(ln, &src, err.p()) == DW_DLV_OK && src) {
-        table->files.push_back(clean_path(src));
+        name = clean_path(src);
         dwarf_dealloc(d(), src, DW_DLA_STRING);
-      } else {
-        table->files.emplace_back("?");
       }
+      // A DWARF 5 line program that never sets the file register means file 1 (the register
+      // starts at 1), but this libdwarf starts it at 0, where Go's linker writes "?".
+      if (name == "?" && fileno == 0 && version >= 5) {
+        const auto& names = srcfiles_of(cu);
+        if (names.size() > 1) name = names[1];
+      }
+      table->files.push_back(std::move(name));
     }
     row.addr = addr;
     row.file = it->second;

@@ -20,6 +20,8 @@ elf_symbols::elf_symbols(const elf_file& f) {
       if (hdrs[i].type == want) tab = f.section_at(i);
   }
   if (tab) read_table(f, *tab);
+  for (const auto& seg : f.load_segments())
+    if (seg.flags & PF_X) code_.emplace_back(seg.vaddr.value(), seg.vaddr.value() + seg.memsz);
 
   std::stable_sort(syms_.begin(), syms_.end(), [](const symbol& a, const symbol& b) {
     return a.addr < b.addr;
@@ -85,6 +87,13 @@ const symbol* elf_symbols::containing(file_addr a) const {
       return &s;
     }
     if (it != funcs_.begin() && syms_[*(it - 1)].addr != s.addr) break;
+  }
+  if (sizeless && !code_.empty()) {
+    bool same_segment = false;
+    for (auto [lo, hi] : code_)
+      if (sizeless->addr.value() >= lo && sizeless->addr.value() < hi && a.value() < hi)
+        same_segment = true;
+    if (!same_segment) return nullptr;
   }
   return sizeless;
 }

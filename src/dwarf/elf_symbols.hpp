@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "common/address.hpp"
@@ -25,7 +26,9 @@ class elf_symbols {
   // Exact name, or the Go assembly name with ".abi0" appended ("runtime.rt0_go" finds
   // "runtime.rt0_go.abi0"); also a trailing ".abi0" in the query is accepted.
   const symbol* by_name(std::string_view name) const;
-  // The function symbol covering a (size 0: nearest preceding).
+  // The function symbol covering a (size 0: nearest preceding, but only inside the executable
+  // segment that holds it: runtime.etext, the size-0 symbol at the end of Go's text, does not
+  // cover every address above it).
   const symbol* containing(file_addr a) const;
   const std::vector<symbol>& all() const { return syms_; }  // sorted by address
   // Problems met while reading (bad string offsets, truncated table); never fatal.
@@ -38,6 +41,7 @@ class elf_symbols {
   std::vector<std::uint32_t> funcs_;  // indices into syms_ of function symbols, by address
   std::unordered_map<std::string_view, std::uint32_t> by_name_;  // views into syms_ names
   std::vector<std::string> warnings_;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> code_;  // executable PT_LOADs [lo, hi)
 };
 
 }  // namespace godbg

@@ -1,0 +1,3 @@
+module godbg.demo/conds
+
+go 1.19

@@ -1,0 +1,159 @@
+// go_runtime on live demos: the globals a stripped binary's code leads to are the ones the
+// symbol table of the same program built without -s -w names (same toolchain: same section and
+// offset in it; the sections themselves may move a little, go1.26 shifts them by 32 bytes); the layout's source; the runtime's wait reason
+// strings read from the process match the table; Ms, Ps and GOMAXPROCS are sane.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "debugger/go_runtime.hpp"
+#include "debugger/go_runtime_internal.hpp"
+#include "debugger/goroutine_stacks.hpp"
+#include "debugger/runtime_layout_table.hpp"
+#include "debugger/session.hpp"
+#include "demo_paths.hpp"
+
+using namespace godbg;
+
+namespace {
+
+struct quiet_reporter : reporter {
+  void start(const start_record&) override {}
+  void stop(const stop_record&, const std::vector<source_line_record>&) override {}
+  void exited(const exit_record&) override {}
+  void frames(const std::vector<frame_record>&, int) override {}
+  void registers(const std::vector<register_record>&) override {}
+  void breakpoint_set(const breakpoint_record&) override {}
+  void breakpoints(const std::vector<breakpoint_record>&) override {}
+  void disassembly(const std::vector<instruction_record>&) override {}
+  void memory(const memory_record&) override {}
+  void source(const source_record&) override {}
+  void goroutines(const std::vector<goroutine_record>&, std::size_t) override {}
+  void threads(const std::vector<thread_record>&) override {}
+  void value(const value_record&) override {}
+  void startup(const std::vector<startup_stage>&) override {}
+  void message(const std::string&) override {}
+  void warning(const std::string&) override {}
+  void error(const std::string&) override {}
+};
+
+// The waiters demo stopped in main.checkpoint.
+struct stopped_demo {
+  quiet_reporter rep;
+  session s{rep};
+  explicit stopped_demo(const std::string& path) {
+    s.load(path);
+    s.launch({path});
+    s.add_breakpoint("main.checkpoint", false);
+    s.resume();
+  }
+  ~stopped_demo() {
+    if (s.has_process()) s.kill();
+  }
+};
+
+// Where an address is: (section name, offset in it).
+std::pair<std::string, std::uint64_t> in_section(const elf_file& f, std::uint64_t a) {
+  for (auto& sec : f.section_headers())
+    if (sec.addr.value() && a >= sec.addr.value() && a < sec.addr.value() + sec.size &&
+        (sec.flags & 2 /*SHF_ALLOC*/))
+      return {sec.name, a - sec.addr.value()};
+  return {"?", a};
+}
+
+}  // namespace
+
+TEST_CASE("is_user_function follows Delve's rule") {
+  CHECK(rt::is_user_function("main.main"));
+  CHECK(rt::is_user_function("sync.(*Mutex).Lock"));
+  CHECK(rt::is_user_function("time.Sleep"));
+  CHECK(rt::is_user_function("runtime.Gosched"));
+  CHECK_FALSE(rt::is_user_function("runtime.gopark"));
+  CHECK_FALSE(rt::is_user_function("runtime.main"));
+  CHECK_FALSE(rt::is_user_function("internal/sync.(*Mutex).lockSlow"));
+  CHECK_FALSE(rt::is_user_function("runtime/internal/atomic.Load"));
+  CHECK_FALSE(rt::is_user_function("_rt0_amd64_linux"));
+}
+
+TEST_CASE("stripped binaries: runtime globals recovered from code are the symbol table's") {
+  for (const auto& go : test::go_versions()) {
+    CAPTURE(go);
+    auto normal = binary::open(test::demo(go, "normal", "waiters"));
+    stopped_demo d(test::demo(go, "stripped", "waiters"));
+    REQUIRE(d.s.has_process());
+    auto& rt = d.s.runtime();
+    CHECK(d.s.bin().symbols().empty());
+    REQUIRE(rt.available());
+    CHECK(rt.layout_source() == std::optional<std::string>("table"));
+    const runtime_layout* row = runtime_layout_for(go);
+    REQUIRE(row);
+    for (std::string name : std::vector<std::string>{
+             "runtime.allgs", "runtime.allglen", "runtime.allm", "runtime.allp",
+             "runtime.gomaxprocs", "runtime.waitReasonStrings", std::string(row->ncpu_var)}) {
+      CAPTURE(name);
+      auto* sym = normal->symbols().by_name(name);
+      REQUIRE(sym);
+      auto found = rt.global_address(name);
+      REQUIRE(found);
+      // Not PIE: no load bias.
+      CHECK(in_section(d.s.bin().elf(), *found) == in_section(normal->elf(), sym->addr.value()));
+    }
+    // The strings the process holds are the table's (extracted from DWARF of that release).
+    std::vector<std::string> table(row->wait_reasons.begin(), row->wait_reasons.end());
+    CHECK(rt.wait_reasons() == table);
+    auto procs = rt.gomaxprocs();
+    REQUIRE(procs);
+    CHECK(*procs >= 1);
+    CHECK(rt.nprocs() == std::optional<std::int64_t>(*procs));
+    auto ncpu = rt.ncpu();
+    REQUIRE(ncpu);
+    CHECK(*ncpu >= 1);
+    auto ms = rt.ms();
+    REQUIRE(!ms.empty());
+    CHECK(ms.back().id == 0);  // m0 is the first M made, the last of allm
+    CHECK(std::count_if(ms.begin(), ms.end(), [](const m_info& m) { return m.p_id.has_value(); }) >= 1);
+    // The stop's goroutine, from the layout table.
+    CHECK(rt.goid_on_thread(d.s.current_tid()) == std::optional<std::int64_t>(1));
+  }
+}
+
+TEST_CASE("layouts come from DWARF when the binary has it; goroutines agree across variants") {
+  for (const auto& go : test::go_versions()) {
+    for (const char* variant : {"normal", "pie", "stripped"}) {
+      CAPTURE(go);
+      CAPTURE(variant);
+      stopped_demo d(test::demo(go, variant, "waiters"));
+      REQUIRE(d.s.has_process());
+      auto& rt = d.s.runtime();
+      CHECK(rt.layout_source() ==
+            std::optional<std::string>(std::string(variant) == "stripped" ? "table" : "dwarf"));
+      auto gs = rt.goroutines();
+      REQUIRE(gs.size() >= 5);
+      CHECK(gs.front().goid == 1);
+      CHECK(gs.front().status == "running");
+      CHECK(gs.front().tid == std::optional<pid_t>(d.s.current_tid()));
+      int workers = 0;
+      for (auto& g : gs) {
+        auto start = rt.start_function(g.startpc);
+        if (start && start->starts_with("main.")) {
+          ++workers;
+          CHECK(g.status == "waiting");
+          CHECK(g.wait_reason.has_value());
+          CHECK_FALSE(g.tid.has_value());
+          // A parked goroutine's stack starts at its g.sched, in the runtime's park.
+          auto frames = goroutine_stack(d.s, g, 32);
+          REQUIRE(!frames.empty());
+          CHECK(frames.front().where.function.value_or("").starts_with("runtime."));
+          CHECK(std::any_of(frames.begin(), frames.end(),
+                            [&](const frame_record& f) { return f.where.function == start; }));
+        }
+        auto one = rt.find_goroutine(g.goid);
+        REQUIRE(one);
+        CHECK(one->addr == g.addr);
+      }
+      CHECK(workers == 4);
+      CHECK_FALSE(rt.find_goroutine(999999).has_value());
+    }
+  }
+}
