@@ -1,5 +1,5 @@
 // bench_threads: N goroutines (first argument, default 500) each locked to its own OS thread
-// and blocked in a raw futex-free sleep syscall, so the process holds about N+5 threads; prints
+// and blocked in a nanosleep syscall, so the process holds about N+5 threads; prints
 // "ready PID" and waits, for measuring attach + goroutines + detach (bench/run.sh row D).
 package main
 

@@ -134,6 +134,10 @@ void run_repl(session& s) {
       if (tty) std::fputs("\n", stdout);  // so the shell's prompt starts on a line of its own
       break;
     }
+    if (r == got::abandoned && termination_requested()) {
+      if (tty) std::fputs("\n", stdout);
+      break;
+    }
     if (r == got::abandoned) {
       // As bash does: show the ^C and start over on a new line; the repeat is forgotten.
       std::fputs("^C\n", stdout);

@@ -2,8 +2,18 @@
 // The Go runtime's own data structures, read from the live process: which goroutine a thread
 // runs, the goroutines (runtime.allgs), the Ms (runtime.allm), the Ps, and the few globals the
 // bootstrap sets. Layouts come from DWARF when the binary has it (runtime.g fields by name),
-// else from the per-version table (runtime_layout_table.hpp). Cached while the target is
-// stopped; the session drops this object when the target resumes or changes.
+// else from the per-version table (runtime_layout_table.hpp). In stripped binaries the globals
+// are recovered from the code of runtime functions (go_runtime_globals.cpp).
+//
+// The session keeps this object for the life of one process (it drops it when the program is
+// loaded again or ends), so only what cannot change while the process lives is cached: the
+// layout, the globals' addresses, the wait reason strings, what a pc or a start pc means.
+// Goroutines, Ms and threads are read afresh on every call.
+//
+// Which goroutine a thread runs: as Delve does, the g in the thread's TLS slot (fs_base-8), or
+// m.curg when that g is the M's g0 or gsignal (goid 0, runtime code on the system stack); none
+// for an idle M. goid_on_thread() keeps the raw TLS view (0 on the system stack) for callers that
+// compare "same g" (stepping, the startup report); goroutine_on_thread() is Delve's.
 #include <sys/types.h>
 
 #include <cstdint>

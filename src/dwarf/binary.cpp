@@ -22,7 +22,9 @@ std::unique_ptr<binary> binary::open(const std::string& path) {
   b->symbols_ = std::make_unique<elf_symbols>(*b->elf_);
   b->pclntab_ = gopclntab::load(*b->elf_);
   b->build_ = read_build_info(*b->elf_);
-  b->has_dwarf_sections_ = b->elf_->section(".debug_info") || b->elf_->section(".zdebug_info");
+  // Only the headers: asking for the section itself would decompress it.
+  for (auto& h : b->elf_->section_headers())
+    if (h.name == ".debug_info" || h.name == ".zdebug_info") b->has_dwarf_sections_ = true;
   return b;
 }
 

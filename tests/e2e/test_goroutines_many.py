@@ -37,7 +37,7 @@ for go in sorted({versions[0], versions[-1]}, key=version_key):
             t = time.time()
             out = s.command("goroutines", has("goroutines"), timeout=300)[-1]
             dt = time.time() - t
-            print(f"{what}: goroutines listed {out['total']} in {dt:.2f} s (wall, this machine's load included)")
+            print(f"{what}: goroutines listed {out['total']} in {dt:.2f} s (as the test sees it: godbg, the pipe and Python's JSON parsing, under this machine's load)")
             gs = out["goroutines"]
             c.check(out["total"] >= N + 1, f"{what}: at least {N + 1} goroutines: {out['total']}")
             c.equal(len(gs), out["total"], f"{what}: all listed")

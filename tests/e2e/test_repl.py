@@ -322,5 +322,23 @@ c.check("Breakpoint 1 hit" in p.stdout, f"piped: the session ran: {p.stdout[-300
 c.check("\x1b[" not in p.stdout and "\x1b[" not in p.stderr, "piped: no colours")
 c.check(not p.stdout.startswith("godbg "), "piped: no banner")
 
+# --- SIGTERM at the prompt: godbg ends cleanly and the launched program with it ---------------
+t = Tty(["run", "-q", counter])
+try:
+    first = t.prompt() or ""
+    m = re.search(r"Process (\d+) started", first)
+    target = int(m.group(1)) if m else None
+    os.kill(t.pid, signal.SIGTERM)
+    st = t.wait(20)
+    c.check(st is not None and os.WIFEXITED(st) and os.WEXITSTATUS(st) == 0,
+            f"SIGTERM at the prompt: godbg exits 0: {st}")
+    c.check("^C" not in plain(t.text), "SIGTERM is not shown as a Ctrl-C")
+    time.sleep(0.2)
+    gone = target is not None and (not os.path.exists(f"/proc/{target}/stat") or
+                                   open(f"/proc/{target}/stat").read().rsplit(")", 1)[1].split()[0] in "ZX")
+    c.check(gone, "SIGTERM at the prompt: the launched program is killed")
+finally:
+    t.close()
+
 shutil.rmtree(HOME, ignore_errors=True)
 c.done()
