@@ -8,7 +8,7 @@ say() { [ "$quiet" = --quiet ] || echo "setup: $*"; }
 
 packages=(build-essential cmake ninja-build pkg-config python3 golang-1.19-go
           libelf-dev libdwarf-dev libcapstone-dev doctest-dev libcli11-dev nlohmann-json3-dev
-          libfmt-dev libedit-dev zlib1g-dev clang-format gdb)
+          libfmt-dev libedit-dev zlib1g-dev clang-format gdb clang libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

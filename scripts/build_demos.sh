@@ -5,6 +5,7 @@ set -euo pipefail
 out=${1:?usage: build_demos.sh OUTDIR}
 src=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$out"
+out=$(cd "$out" && pwd)  # absolute: each build runs inside its demo directory
 export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
 
 toolchains() {

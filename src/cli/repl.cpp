@@ -64,15 +64,17 @@ int read_key(FILE* in) {
   for (;;) {
     pthread_sigmask(SIG_BLOCK, &ours, &before);
     pollfd p{fileno(in), POLLIN, 0};
-    int r = 0;
-    if (!take_interrupt() && !termination_requested()) r = ppoll(&p, 1, nullptr, &before);
-    else r = -2;
+    int r = -2, err = 0;
+    if (!take_interrupt() && !termination_requested()) {
+      r = ppoll(&p, 1, nullptr, &before);
+      err = errno;
+    }
     pthread_sigmask(SIG_SETMASK, &before, nullptr);  // a pending signal is handled here
-    if (r == -2 || (r == -1 && errno == EINTR && (take_interrupt() || termination_requested()))) {
+    if (r == -2 || (r == -1 && err == EINTR && (take_interrupt() || termination_requested()))) {
       line_abandoned = true;
       return -1;
     }
-    if (r == -1 && errno != EINTR) return -1;
+    if (r == -1 && err != EINTR) return -1;
     if (r <= 0) continue;  // SIGWINCH, SIGCONT: libedit redraws; keep waiting
     unsigned char c;
     ssize_t n = ::read(p.fd, &c, 1);

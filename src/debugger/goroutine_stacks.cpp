@@ -45,18 +45,40 @@ code_location from_user_frame(const rt::user_frame& u, std::uint64_t pc) {
 
 }  // namespace
 
+namespace {
+
+// Functions where a thread's system stack (g0) began for this stretch of runtime work: above
+// them the words on g0 are not frames (Go's own traceback stops or switches stacks there).
+bool switches_stacks(const std::optional<std::string>& fn) {
+  return fn && (*fn == "runtime.mcall" || *fn == "runtime.systemstack" ||
+                *fn == "runtime.morestack" || *fn == "runtime.asmcgocall");
+}
+
+// A thread on the system stack for goroutine g: its g0 frames up to the stack switch, then the
+// goroutine's own frames from where it switched (g.sched), as Delve shows them.
+std::vector<frame_record> system_then_goroutine(session& s, pid_t tid, const g_info& g,
+                                                std::size_t max_frames) {
+  auto frames = s.backtrace(tid, max_frames);
+  for (std::size_t i = 0; i < frames.size(); ++i)
+    if (switches_stacks(frames[i].where.function)) {
+      frames.resize(i + 1);
+      break;
+    }
+  if (g.sched_sp && g.sched_pc && frames.size() < max_frames) {
+    auto more = s.backtrace_from(g.sched_pc, g.sched_sp, g.sched_bp, max_frames - frames.size());
+    frames.insert(frames.end(), more.begin(), more.end());
+    renumber(frames);
+  }
+  return frames;
+}
+
+}  // namespace
+
 std::vector<frame_record> goroutine_stack(session& s, const g_info& g, std::size_t max_frames) {
   if (g.tid && s.process().has_thread(*g.tid)) {
-    auto frames = s.backtrace(*g.tid, max_frames);
-    // On the system stack for this goroutine (g0 runs runtime code for m.curg): its own
-    // frames follow, from where it switched (g.sched), as Delve shows them.
-    auto tg = s.runtime().goroutine_on_thread(*g.tid);
-    if (tg.system_stack && g.sched_sp && frames.size() < max_frames) {
-      auto more = s.backtrace_from(g.sched_pc, g.sched_sp, g.sched_bp, max_frames - frames.size());
-      frames.insert(frames.end(), more.begin(), more.end());
-      renumber(frames);
-    }
-    return frames;
+    if (s.runtime().goroutine_on_thread(*g.tid).system_stack)
+      return system_then_goroutine(s, *g.tid, g, max_frames);
+    return s.backtrace(*g.tid, max_frames);
   }
   if (g.sp == 0 || g.pc == 0) return {};
   return s.backtrace_from(g.pc, g.sp, g.bp, max_frames);
@@ -79,6 +101,15 @@ std::vector<frame_record> current_stack(session& s, std::size_t max_frames) {
     auto g = s.runtime().find_goroutine(*id);
     if (!g) fail("goroutine {} no longer exists", *id);
     return goroutine_stack(s, *g, max_frames);
+  }
+  // A thread in runtime code on g0 for a goroutine (systemstack, mcall): its frames, then the
+  // goroutine's.
+  if (s.has_binary() && s.bin().is_go() && s.runtime().available()) {
+    auto tg = s.runtime().goroutine_on_thread(s.current_tid());
+    if (tg.system_stack && tg.g)
+      if (auto r = read_one_g(s, *resolve_layout(s, s.runtime().st()), *tg.g))
+        return system_then_goroutine(s, s.current_tid(),
+                                     make_g_info(s, s.runtime(), *r, s.current_tid()), max_frames);
   }
   return s.backtrace(s.current_tid(), max_frames);
 }
@@ -105,7 +136,7 @@ goroutine_record make_record(session& s, go_runtime& rt, const g_info& g,
 
 std::optional<code_location> user_frame_of(session& s, go_runtime& rt, const g_info& g) {
   if (g.tid && s.process().has_thread(*g.tid)) {
-    if (auto u = user_location(s.backtrace(*g.tid, 64))) return u;
+    if (auto u = user_location(goroutine_stack(s, g, 64))) return u;
     if (!g.sched_sp) return std::nullopt;
     std::pair<std::uint64_t, std::uint64_t> start{g.sched_pc, g.sched_sp};
     auto res = user_frames_from(s, rt.st(), std::span(&start, 1));

@@ -1,9 +1,20 @@
 #include "dwarf/dwarf_handle.hpp"
 
+#include <elf.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <zlib.h>
+
+#include <atomic>
+#include <cstring>
+#include <limits>
+#include <mutex>
+#include <span>
+#include <system_error>
+#include <thread>
 
 #include "common/error.hpp"
+#include "dwarf/elf_file.hpp"
 
 namespace godbg::dw {
 
@@ -16,28 +27,228 @@ std::string err_slot::message() const {
   return e_ ? std::string(dwarf_errmsg(e_)) : std::string("no error detail");
 }
 
+// --- sections
+
+struct section_source {
+  struct section {
+    std::string name;
+    std::uint64_t addr = 0, type = 0, link = 0, info = 0, entsize = 0;
+    std::span<const std::uint8_t> raw;  // as in the file
+    bool compressed = false;
+    std::uint64_t size = 0;  // inflated size for compressed ones
+    std::once_flag once;
+    std::vector<std::uint8_t> inflated;
+    bool ok = false;
+  };
+
+  std::unique_ptr<elf_file> file;
+  std::unique_ptr<section[]> secs;
+  std::size_t count = 0;
+  Dwarf_Obj_Access_Methods methods{};
+  Dwarf_Obj_Access_Interface iface{};
+  std::atomic<bool> stop{false};
+  std::thread prefetch;
+
+  ~section_source() {
+    stop = true;
+    if (prefetch.joinable()) prefetch.join();
+  }
+
+  // The section's bytes (inflated once, by whichever thread asks first); false if unusable.
+  bool load(std::size_t i) {
+    section& s = secs[i];
+    std::call_once(s.once, [&] {
+      if (!s.compressed) {
+        s.ok = true;
+        return;
+      }
+      if (s.raw.size() < sizeof(Elf64_Chdr)) return;
+      Elf64_Chdr ch;
+      std::memcpy(&ch, s.raw.data(), sizeof ch);
+      auto in = s.raw.subspan(sizeof ch);
+      // A corrupt header must not make us allocate absurd amounts (zlib's best is ~1032:1).
+      if (ch.ch_type != ELFCOMPRESS_ZLIB || ch.ch_size > (in.size() + 64) * 1040 ||
+          ch.ch_size > std::numeric_limits<uLong>::max())
+        return;
+      std::vector<std::uint8_t> out(ch.ch_size);
+      uLongf len = out.size();
+      if (::uncompress(out.data(), &len, in.data(), in.size()) != Z_OK || len != out.size()) return;
+      s.inflated = std::move(out);
+      s.ok = true;
+    });
+    return s.ok;
+  }
+
+  const std::uint8_t* data(std::size_t i) {
+    section& s = secs[i];
+    return s.compressed ? s.inflated.data() : s.raw.data();
+  }
+
+  // Reads the section headers of the mapped file; compressed sections are told to libdwarf
+  // with their inflated size, so it never sees (or inflates) compressed data itself.
+  void index() {
+    auto img = file->image();
+    Elf64_Ehdr eh;
+    if (img.size() < sizeof eh) return;
+    std::memcpy(&eh, img.data(), sizeof eh);
+    if (eh.e_shoff == 0 || eh.e_shentsize < sizeof(Elf64_Shdr)) return;
+    std::uint64_t shnum = eh.e_shnum;
+    std::uint64_t shstrndx = eh.e_shstrndx;
+    auto shdr = [&](std::uint64_t i) -> std::optional<Elf64_Shdr> {
+      std::uint64_t off = eh.e_shoff + i * eh.e_shentsize;
+      if (off > img.size() || img.size() - off < sizeof(Elf64_Shdr)) return std::nullopt;
+      Elf64_Shdr h;
+      std::memcpy(&h, img.data() + off, sizeof h);
+      return h;
+    };
+    auto h0 = shdr(0);
+    if (!h0) return;
+    if (shnum == 0) shnum = h0->sh_size;
+    if (shstrndx == SHN_XINDEX) shstrndx = h0->sh_link;
+    if (shnum > img.size() / eh.e_shentsize) return;
+    std::span<const std::uint8_t> names;
+    if (auto sh = shdr(shstrndx); sh && sh->sh_offset <= img.size() &&
+                                  img.size() - sh->sh_offset >= sh->sh_size)
+      names = img.subspan(sh->sh_offset, sh->sh_size);
+    secs = std::make_unique<section[]>(shnum);
+    count = shnum;
+    for (std::uint64_t i = 0; i < shnum; ++i) {
+      auto h = shdr(i);
+      if (!h) continue;
+      section& s = secs[i];
+      if (h->sh_name < names.size()) {
+        auto n = load_cstr(names, h->sh_name);
+        if (n) s.name = std::string(*n);
+      }
+      s.addr = h->sh_addr;
+      s.type = h->sh_type;
+      s.link = h->sh_link;
+      s.info = h->sh_info;
+      s.entsize = h->sh_entsize;
+      if (h->sh_type == SHT_NOBITS || h->sh_type == SHT_NULL || h->sh_offset > img.size() ||
+          img.size() - h->sh_offset < h->sh_size)
+        continue;
+      s.raw = img.subspan(h->sh_offset, h->sh_size);
+      s.size = s.raw.size();
+      if (h->sh_flags & SHF_COMPRESSED) {
+        s.compressed = true;
+        s.size = 0;
+        if (s.raw.size() >= sizeof(Elf64_Chdr)) {
+          Elf64_Chdr ch;
+          std::memcpy(&ch, s.raw.data(), sizeof ch);
+          s.size = ch.ch_size;
+        }
+      }
+    }
+  }
+
+  // Inflates the sections every session needs, biggest first in the order queries need them,
+  // while the program starts; a query that needs one first inflates it itself (call_once).
+  void start_prefetch() {
+    std::vector<std::size_t> order;
+    for (const char* want : {".debug_abbrev", ".debug_info", ".debug_line", ".debug_addr",
+                             ".debug_rnglists", ".debug_ranges", ".debug_frame",
+                             ".debug_loclists", ".debug_loc"})
+      for (std::size_t i = 0; i < count; ++i)
+        if (secs[i].compressed && secs[i].name == want) order.push_back(i);
+    if (order.empty()) return;
+    try {
+      prefetch = std::thread([this, order] {
+        for (std::size_t i : order) {
+          if (stop) return;
+          load(i);
+        }
+      });
+    } catch (const std::system_error&) {
+      // No thread: sections are inflated on first use instead.
+    }
+  }
+
+  static int get_section_info(void* obj, Dwarf_Half i, Dwarf_Obj_Access_Section* out, int* err) {
+    auto* self = static_cast<section_source*>(obj);
+    if (i >= self->count) {
+      *err = DW_DLE_MDE;
+      return DW_DLV_NO_ENTRY;
+    }
+    const section& s = self->secs[i];
+    out->addr = s.addr;
+    out->type = s.type;
+    out->size = s.size;
+    out->name = s.name.c_str();
+    out->link = s.link;
+    out->info = s.info;
+    out->entrysize = s.entsize;
+    return DW_DLV_OK;
+  }
+  static Dwarf_Endianness byte_order(void*) { return DW_OBJECT_LSB; }
+  static Dwarf_Small length_size(void*) { return 4; }
+  static Dwarf_Small pointer_size(void*) { return 8; }
+  static Dwarf_Unsigned section_count(void* obj) { return static_cast<section_source*>(obj)->count; }
+  static int load_section(void* obj, Dwarf_Half i, Dwarf_Small** out, int* err) {
+    auto* self = static_cast<section_source*>(obj);
+    if (i >= self->count || self->secs[i].raw.empty()) {
+      *err = DW_DLE_MDE;
+      return DW_DLV_NO_ENTRY;
+    }
+    if (!self->load(i)) {
+      *err = DW_DLE_ZLIB_UNCOMPRESS_ERROR;
+      return DW_DLV_ERROR;
+    }
+    // libdwarf only reads section data, though its interface is not const.
+    *out = const_cast<Dwarf_Small*>(self->data(i));
+    return DW_DLV_OK;
+  }
+};
+
+debug::debug(Dwarf_Debug d, std::unique_ptr<section_source> src)
+    : dbg_(d), src_(std::move(src)) {}
+debug::debug(debug&& o) noexcept
+    : dbg_(std::exchange(o.dbg_, nullptr)), src_(std::move(o.src_)) {}
+
 std::optional<debug> debug::open(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) fail_errno("open {}", path);
+  auto src = std::make_unique<section_source>();
+  {
+    // A file that cannot be opened is an error; one that opens but is no ELF has no DWARF.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) fail_errno("open {}", path);
+    ::close(fd);
+  }
+  try {
+    src->file = elf_file::open(path);
+  } catch (const error&) {
+    return std::nullopt;
+  }
+  src->index();
+  src->methods.get_section_info = section_source::get_section_info;
+  src->methods.get_byte_order = section_source::byte_order;
+  src->methods.get_length_size = section_source::length_size;
+  src->methods.get_pointer_size = section_source::pointer_size;
+  src->methods.get_section_count = section_source::section_count;
+  src->methods.load_section = section_source::load_section;
+  src->methods.relocate_a_section = nullptr;
+  src->iface.object = src.get();
+  src->iface.methods = &src->methods;
+  bool any_dwarf = false;
+  for (std::size_t i = 0; i < src->count; ++i)
+    if (src->secs[i].name == ".debug_info") any_dwarf = true;
+  if (!any_dwarf) return std::nullopt;
+  src->start_prefetch();
   Dwarf_Debug dbg = nullptr;
   Dwarf_Error e = nullptr;
-  int r = dwarf_init_b(fd, DW_DLC_READ, DW_GROUPNUMBER_ANY, nullptr, nullptr, &dbg, &e);
-  if (r == DW_DLV_OK) return debug(dbg, fd);
+  int r = dwarf_object_init_b(&src->iface, nullptr, nullptr, DW_GROUPNUMBER_ANY, &dbg, &e);
+  if (r == DW_DLV_OK) return debug(dbg, std::move(src));
   // An init-time error has no Dwarf_Debug to own it; libdwarf accepts a null dbg here. A file
-  // libdwarf rejects outright (not ELF, truncated headers) has no usable DWARF either: the ELF
-  // layer reports what is wrong with the file itself.
+  // libdwarf rejects outright has no usable DWARF either: the ELF layer reports what is wrong
+  // with the file itself.
   if (e) dwarf_dealloc_error(nullptr, e);
-  ::close(fd);
-  (void)r;
   return std::nullopt;
 }
 
 debug::~debug() {
   if (dbg_) {
     Dwarf_Error e = nullptr;
-    dwarf_finish(dbg_, &e);
+    dwarf_object_finish(dbg_, &e);
   }
-  if (fd_ >= 0) ::close(fd_);
 }
 
 die die_at(Dwarf_Debug dbg, std::uint64_t offset) {

@@ -5,6 +5,7 @@
 #include <dwarf.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -62,20 +63,25 @@ class die {
   Dwarf_Die d_ = nullptr;
 };
 
-// An open libdwarf session on one file (owns the fd and the Dwarf_Debug).
+// Where libdwarf reads the file's sections from: the mapped file, compressed sections
+// (SHF_COMPRESSED, all of Go's .debug_*) inflated on first use, each once, while a background
+// thread inflates the big ones ahead of need (dwarf_handle.cpp).
+struct section_source;
+
+// An open libdwarf session on one file (owns the section source and the Dwarf_Debug).
 class debug {
  public:
   // nullopt when the file has no DWARF; throws godbg::error when the file cannot be read.
   static std::optional<debug> open(const std::string& path);
-  debug(debug&& o) noexcept : dbg_(std::exchange(o.dbg_, nullptr)), fd_(std::exchange(o.fd_, -1)) {}
+  debug(debug&& o) noexcept;
   debug& operator=(debug&&) = delete;
   ~debug();
   Dwarf_Debug get() const { return dbg_; }
 
  private:
-  debug(Dwarf_Debug d, int fd) : dbg_(d), fd_(fd) {}
+  debug(Dwarf_Debug d, std::unique_ptr<section_source> src);
   Dwarf_Debug dbg_ = nullptr;
-  int fd_ = -1;
+  std::unique_ptr<section_source> src_;
 };
 
 // Navigation; an empty die means "none" (or a libdwarf error, which callers treat the same).
