@@ -171,8 +171,16 @@ void execute_command(session& s, std::string_view line) {
 }
 
 int run_command_file(session& s, const std::string& path) {
+  constexpr int max_depth = 32;
+  if (s.command_file_depth() >= max_depth)
+    fail("{}: command files nested {} deep; does it source itself?", path, max_depth);
   std::ifstream in(path);
   if (!in) fail_errno("cannot read command file {}", path);
+  struct nesting {
+    int& depth;
+    explicit nesting(int& d) : depth(d) { ++depth; }
+    ~nesting() { --depth; }
+  } guard(s.command_file_depth());
   int failed = 0, n = 0;
   for (std::string line; std::getline(in, line);) {
     ++n;

@@ -75,6 +75,9 @@ class session {
   std::vector<frame_record> backtrace_from(std::uint64_t pc, std::uint64_t sp, std::uint64_t fp,
                                            std::size_t max_frames);
 
+  // Command files being read, innermost last: `source` may nest, but not without end.
+  int& command_file_depth() { return command_file_depth_; }
+
   // Ending.
   bool quit_requested() const { return quit_; }
   void request_quit() { quit_ = true; }
@@ -108,6 +111,7 @@ class session {
   std::optional<std::int64_t> selected_goroutine_;
   source_files sources_;
   bool quit_ = false;
+  int command_file_depth_ = 0;
 };
 
 }  // namespace godbg
