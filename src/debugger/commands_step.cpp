@@ -247,6 +247,7 @@ class step_plan {
   }
 
   const function_info& function() const { return fn_; }
+  bool has_stops() const { return !stops_.empty(); }
 
  private:
   std::vector<go_inline_frame> chain_at(std::uint64_t pc) const {
@@ -389,6 +390,10 @@ void source_step(session& s, bool into) {
   plan.prepare();
   plan.add_line_stops();
   if (into) plan.add_call_stops();
+  if (!plan.has_stops())
+    fail("{}: no other source line here and no caller to return to (it never returns); use "
+         "stepi, or a breakpoint",
+         plan.function().name);
   plan.run_and_report();
 }
 

@@ -138,6 +138,8 @@ class inferior {
   std::optional<wait_result> deferred_exit_;  // the process ended during a step-over
   std::set<pid_t> early_children_;            // forked children seen before their fork event
   std::uint64_t fast_passes_ = 0;
+  // Addresses whose int3 we took out: a thread may still report a trap from one of them.
+  std::set<std::uint64_t> removed_sites_;
 };
 
 }  // namespace godbg

@@ -66,6 +66,7 @@ void inferior::restore_site_bytes(std::uint64_t a, site& s) {
 }
 
 void inferior::add_site(virt_addr a) {
+  removed_sites_.erase(a.value());
   auto [it, fresh] = sites_.try_emplace(a.value());
   if (!fresh) return;
   try {
@@ -80,6 +81,7 @@ void inferior::remove_site(virt_addr a) {
   auto it = sites_.find(a.value());
   if (it == sites_.end()) return;
   restore_site_bytes(it->first, it->second);
+  removed_sites_.insert(it->first);
   sites_.erase(it);
 }
 

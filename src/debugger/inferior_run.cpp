@@ -244,6 +244,14 @@ std::optional<inferior_event> inferior::classify(const wait_result& w, bool stop
       if (stopping_all) return std::nullopt;  // rewound: it hits again after the next resume
       return inferior_event{inferior_event::kind::breakpoint, tid, 0, pc - 1};
     }
+    if (code == si_kernel && removed_sites_.count(pc - 1)) {
+      // A thread that trapped on an int3 just before we removed it: run the original
+      // instruction as if the int3 had never been there.
+      auto r = regs(tid);
+      r.rip = pc - 1;
+      set_regs(tid, r);
+      return go_on(0);
+    }
     if (code == trap_trace) {
       if (stopping_all) return std::nullopt;
       return inferior_event{inferior_event::kind::step, tid, 0, pc};
@@ -265,6 +273,7 @@ std::optional<inferior_event> inferior::on_exec() {
   t.stopped = true;
   threads_[pid_] = t;
   sites_.clear();
+  removed_sites_.clear();
   reopen_memory();
   return inferior_event{inferior_event::kind::exec, pid_, 0, 0};
 }

@@ -71,12 +71,39 @@ struct section_source {
           ch.ch_size > std::numeric_limits<uLong>::max())
         return;
       std::vector<std::uint8_t> out(ch.ch_size);
-      uLongf len = out.size();
-      if (::uncompress(out.data(), &len, in.data(), in.size()) != Z_OK || len != out.size()) return;
+      if (!inflate_into(in, out)) return;
       s.inflated = std::move(out);
       s.ok = true;
     });
     return s.ok;
+  }
+
+  struct stopped {};  // thrown out of call_once when the session ends mid-inflation
+
+  // zlib in slices, so that a session that ends while the prefetch thread inflates a big
+  // section does not wait for it to finish. Throws `stopped` then (the section stays unloaded).
+  bool inflate_into(std::span<const std::uint8_t> in, std::vector<std::uint8_t>& out) {
+    z_stream z{};
+    if (inflateInit(&z) != Z_OK) return false;
+    z.next_in = const_cast<Bytef*>(in.data());
+    z.avail_in = uInt(std::min<std::size_t>(in.size(), std::numeric_limits<uInt>::max()));
+    std::size_t done = 0;
+    int rc = Z_OK;
+    constexpr std::size_t slice = 256 * 1024;
+    while (rc == Z_OK) {
+      if (stop) {
+        inflateEnd(&z);
+        throw stopped{};
+      }
+      std::size_t n = std::min(slice, out.size() - done);
+      if (n == 0) break;
+      z.next_out = out.data() + done;
+      z.avail_out = uInt(n);
+      rc = ::inflate(&z, Z_NO_FLUSH);
+      done = std::size_t(z.next_out - out.data());
+    }
+    inflateEnd(&z);
+    return rc == Z_STREAM_END && done == out.size();
   }
 
   const std::uint8_t* data(std::size_t i) {
@@ -146,17 +173,20 @@ struct section_source {
   // while the program starts; a query that needs one first inflates it itself (call_once).
   void start_prefetch() {
     std::vector<std::size_t> order;
-    for (const char* want : {".debug_abbrev", ".debug_info", ".debug_line", ".debug_addr",
-                             ".debug_rnglists", ".debug_ranges", ".debug_frame",
-                             ".debug_loclists", ".debug_loc"})
+    // (Location lists, the biggest after .debug_info, only `print` needs: inflated on demand.)
+    for (const char* want : {".debug_abbrev", ".debug_info", ".debug_addr", ".debug_rnglists",
+                             ".debug_ranges", ".debug_line", ".debug_frame"})
       for (std::size_t i = 0; i < count; ++i)
         if (secs[i].compressed && secs[i].name == want) order.push_back(i);
     if (order.empty()) return;
     try {
       prefetch = std::thread([this, order] {
-        for (std::size_t i : order) {
-          if (stop) return;
-          load(i);
+        try {
+          for (std::size_t i : order) {
+            if (stop) return;
+            load(i);
+          }
+        } catch (const stopped&) {
         }
       });
     } catch (const std::system_error&) {
