@@ -35,6 +35,8 @@ void execute_command(session& s, std::string_view line);
 int run_command_file(session& s, const std::string& path);
 
 std::vector<std::string> split_words(std::string_view line);
+// The optional positive count a stepping command takes as its first word (1 when absent).
+int count_arg(const command_args& a);
 
 // Handlers, by area (commands_*.cpp).
 namespace cmd {

@@ -9,7 +9,7 @@
 
 namespace godbg {
 
-namespace {
+// The optional repeat count of stepping commands (1 when absent).
 int count_arg(const command_args& a) {
   if (a.words.empty()) return 1;
   int n = 0;
@@ -19,7 +19,6 @@ int count_arg(const command_args& a) {
     throw usage_error(fmt::format("\"{}\" is not a count", w));
   return n;
 }
-}  // namespace
 
 namespace cmd {
 

@@ -20,16 +20,6 @@ namespace godbg {
 
 namespace {
 
-int count_arg(const command_args& a) {
-  if (a.words.empty()) return 1;
-  int n = 0;
-  auto& w = a.words[0];
-  auto [p, ec] = std::from_chars(w.data(), w.data() + w.size(), n);
-  if (ec != std::errc() || p != w.data() + w.size() || n <= 0)
-    throw usage_error(fmt::format("\"{}\" is not a count", w));
-  return n;
-}
-
 // Functions `step` does not enter: the runtime and the compiler's helpers, which hold nothing
 // for a Go programmer (unless the step starts inside the runtime).
 bool is_runtime_function(std::string_view name) {
