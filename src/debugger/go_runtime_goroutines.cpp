@@ -109,7 +109,8 @@ std::vector<std::pair<std::uint64_t, int>> user_frames_from(
   // between a park and its user code (gopark, chanrecv, selectgo, semacquire1, ...) nearly
   // always fit, so most goroutines cost one iovec. Deeper words are read a round at a time.
   constexpr std::size_t window = 512, chunk = 8192;
-  std::vector<std::uint8_t> windows(chunk * window);
+  // Sized for the batch, not the chunk: a handful of goroutines must not cost 4 MB.
+  std::vector<std::uint8_t> windows(std::min(chunk, starts.size()) * window);
   std::vector<std::uint64_t> addrs, words;
   std::vector<char> ok, win_ok;
   std::vector<cursor> active, next;
@@ -238,7 +239,8 @@ std::vector<g_info> go_runtime::goroutines() {
     if (auto it = threads.find(r.addr); it != threads.end()) tid = it->second;
     out.push_back(make_g_info(s_, *this, r, tid));
   }
-  std::sort(out.begin(), out.end(), [](const g_info& a, const g_info& b) { return a.goid < b.goid; });
+  std::sort(out.begin(), out.end(),
+            [](const g_info& a, const g_info& b) { return a.goid < b.goid; });
   return out;
 }
 

@@ -19,8 +19,8 @@ namespace rt {
 std::uint64_t layout::g_span() const {
   std::uint64_t m = 0;
   for (auto v : {g_stack_lo, g_stack_hi, g_m, g_sched + gobuf_sp, g_sched + gobuf_pc,
-                 g_sched + gobuf_bp, g_syscallsp, g_syscallpc, g_atomicstatus, g_goid,
-                 g_waitreason, g_startpc, g_gopc, g_parentgoid.value_or(0)})
+                 g_sched + gobuf_bp, g_syscallsp, g_syscallpc, g_atomicstatus, g_goid, g_waitreason,
+                 g_startpc, g_gopc, g_parentgoid.value_or(0)})
     m = std::max(m, v);
   return m + 8;
 }
@@ -31,8 +31,8 @@ std::uint64_t layout::m_span() const {
   return m + 8;
 }
 
-void read_many(pid_t pid, std::span<const std::uint64_t> addrs, std::size_t each,
-               std::uint8_t* out, std::vector<char>& ok) {
+void read_many(pid_t pid, std::span<const std::uint64_t> addrs, std::size_t each, std::uint8_t* out,
+               std::vector<char>& ok) {
   ok.assign(addrs.size(), 0);
   if (each == 0) return;
   constexpr std::size_t batch = IOV_MAX;  // 1024 on Linux
@@ -103,7 +103,9 @@ rt::layout from_table(const runtime_layout& t) {
 
 // Overrides the table's offsets with DWARF's; false when DWARF lacks the essentials.
 bool from_dwarf(const dwarf_info& d, rt::layout& l) {
-  auto f = [&](std::string_view type, std::string_view field) { return d.field_offset(type, field); };
+  auto f = [&](std::string_view type, std::string_view field) {
+    return d.field_offset(type, field);
+  };
   auto goid = f("runtime.g", "goid");
   auto status = f("runtime.g", "atomicstatus");
   auto sched = f("runtime.g", "sched");
@@ -139,6 +141,13 @@ bool from_dwarf(const dwarf_info& d, rt::layout& l) {
   return true;
 }
 
+bool has_experiment(const binary& b) {
+  if (!b.build()) return false;
+  for (const auto& [key, value] : b.build()->settings)
+    if (key == "GOEXPERIMENT" && !value.empty()) return true;
+  return false;
+}
+
 }  // namespace
 
 const rt::layout* resolve_layout(session& s, go_runtime::state& st) {
@@ -158,6 +167,14 @@ const rt::layout* resolve_layout(session& s, go_runtime::state& st) {
   }
   rt::layout l;
   if (row) l = from_table(*row);
+  // An exact row was extracted from that release's own DWARF, so it is as true as this binary's
+  // DWARF and costs nothing, where DWARF costs inflating all of .debug_info (tens of MB on a big
+  // program) at the first stop. A GOEXPERIMENT build may change the structs: ask DWARF then.
+  if (row && !guess && !has_experiment(s.bin())) {
+    l.source = "table";
+    st.layout = std::move(l);
+    return &*st.layout;
+  }
   const dwarf_info* d = nullptr;
   try {
     d = s.bin().dwarf();
@@ -168,8 +185,8 @@ const rt::layout* resolve_layout(session& s, go_runtime::state& st) {
     l.source = "dwarf";
     if (l.ncpu_var.empty()) l.ncpu_var = "runtime.ncpu";
   } else if (row) {
-    l.source = guess ? "table (newest row, a guess for " + version.value_or("this Go") + ")"
-                     : "table";
+    l.source =
+        guess ? "table (newest row, a guess for " + version.value_or("this Go") + ")" : "table";
   } else {
     return nullptr;
   }

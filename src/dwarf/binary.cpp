@@ -48,7 +48,8 @@ std::optional<std::string> binary::go_version() const {
 }
 
 std::string binary::symbol_source() const {
-  if (has_dwarf_sections_ && dwarf()) return "dwarf";
+  // From the section headers alone: opening DWARF here would make every session pay for it.
+  if (has_dwarf_sections_ && !(dwarf_tried_ && !dwarf_)) return "dwarf";
   if (!symbols_->empty()) return "symtab";
   if (pclntab_) return "pclntab";
   return "none";
@@ -60,12 +61,38 @@ function_info from_go(const go_func& f) {
   return {f.name, f.entry, f.end, (f.flag & 4) != 0};
 }
 function_info from_symbol(const symbol& s) {
-  return {strip_abi_suffix(s.name), s.addr, s.addr + std::int64_t(s.size), s.name.ends_with(".abi0")};
+  return {strip_abi_suffix(s.name), s.addr, s.addr + std::int64_t(s.size),
+          s.name.ends_with(".abi0")};
 }
 }  // namespace
 
+// Through the ELF symbol table, which is indexed by name at open anyway, plus a binary search of
+// .gopclntab: indexing .gopclntab's names would read every function record (MBs on a big
+// program). Of a function and its ABI wrapper the assembly body wins, as in func_by_name.
+std::optional<function_info> binary::go_function_by_symbol(std::string_view plain) const {
+  auto go_at = [&](const symbol* s) -> std::optional<go_func> {
+    if (!s || !s->is_func || strip_abi_suffix(s->name) != plain) return std::nullopt;
+    auto f = pclntab_->func_at(s->addr);
+    if (!f || f->entry != s->addr) return std::nullopt;
+    return f;
+  };
+  // by_name prefers the exact name: the Go body, or an assembly function's ABIInternal wrapper.
+  const symbol* exact = symbols_->by_name(plain);
+  auto f = go_at(exact);
+  if (!f) return std::nullopt;
+  auto info = from_go(*f);
+  if (exact->name.ends_with(".abi0")) info.is_asm = true;  // only the assembly name exists
+  // An assembly body under its ".abi0" name beats the compiled wrapper of it (FuncFlagAsm).
+  if (const symbol* abi0 = symbols_->by_name(std::string(plain) + ".abi0"); abi0 != exact)
+    if (auto body = go_at(abi0); body && (body->flag & 4)) return from_go(*body);
+  return info;
+}
+
 std::optional<function_info> binary::function_by_name(std::string_view name) const {
   std::string plain = strip_abi_suffix(name);
+  if (pclntab_ && !symbols_->empty())
+    if (auto f = go_function_by_symbol(plain)) return f;
+  // Names only .gopclntab spells so ("type..eq.[...]..."), and stripped builds: its own index.
   if (pclntab_)
     if (auto f = pclntab_->func_by_name(plain)) {
       auto info = from_go(*f);

@@ -41,6 +41,8 @@ class binary {
   const elf_symbols& symbols() const { return *symbols_; }
   const gopclntab* pclntab() const { return pclntab_.get(); }
   const dwarf_info* dwarf() const;  // nullptr if the binary has none
+  // Whether DWARF has been opened (and its sections inflated): what a fast path must avoid.
+  bool dwarf_loaded() const { return dwarf_ != nullptr; }
   const std::optional<build_info>& build() const { return build_; }
   bool is_go() const { return pclntab_ != nullptr || build_.has_value(); }
   std::optional<std::string> go_version() const;
@@ -62,6 +64,7 @@ class binary {
 
  private:
   binary() = default;
+  std::optional<function_info> go_function_by_symbol(std::string_view plain) const;
   std::string path_;
   std::unique_ptr<elf_file> elf_;
   std::unique_ptr<elf_symbols> symbols_;

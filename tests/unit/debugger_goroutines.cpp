@@ -1,7 +1,8 @@
 // go_runtime on live demos: the globals a stripped binary's code leads to are the ones the
 // symbol table of the same program built without -s -w names (same toolchain: same section and
-// offset in it; the sections themselves may move a little, go1.26 shifts them by 32 bytes); the layout's source; the runtime's wait reason
-// strings read from the process match the table; Ms, Ps and GOMAXPROCS are sane.
+// offset in it; the sections themselves may move a little, go1.26 shifts them by 32 bytes); the
+// layout's source; the runtime's wait reason strings read from the process match the table; Ms, Ps
+// and GOMAXPROCS are sane.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include "debugger/runtime_layout_table.hpp"
 #include "debugger/session.hpp"
 #include "demo_paths.hpp"
+#include "dwarf/dwarf_info.hpp"
 
 using namespace godbg;
 
@@ -112,13 +114,38 @@ TEST_CASE("stripped binaries: runtime globals recovered from code are the symbol
     auto ms = rt.ms();
     REQUIRE(!ms.empty());
     CHECK(ms.back().id == 0);  // m0 is the first M made, the last of allm
-    CHECK(std::count_if(ms.begin(), ms.end(), [](const m_info& m) { return m.p_id.has_value(); }) >= 1);
+    CHECK(std::count_if(ms.begin(), ms.end(), [](const m_info& m) { return m.p_id.has_value(); }) >=
+          1);
     // The stop's goroutine, from the layout table.
     CHECK(rt.goid_on_thread(d.s.current_tid()) == std::optional<std::int64_t>(1));
   }
 }
 
-TEST_CASE("layouts come from DWARF when the binary has it; goroutines agree across variants") {
+TEST_CASE("the table row of each demo toolchain is that binary's own DWARF") {
+  for (const auto& go : test::go_versions()) {
+    CAPTURE(go);
+    auto b = binary::open(test::demo(go, "normal", "waiters"));
+    const dwarf_info* d = b->dwarf();
+    REQUIRE(d);
+    const runtime_layout* row = runtime_layout_for(go);
+    REQUIRE(row);
+    auto off = [&](std::string_view t, std::string_view f) { return d->field_offset(t, f); };
+    CHECK(off("runtime.g", "goid") == std::optional<std::uint64_t>(row->g_goid));
+    CHECK(off("runtime.g", "atomicstatus") == std::optional<std::uint64_t>(row->g_atomicstatus));
+    CHECK(off("runtime.g", "sched") == std::optional<std::uint64_t>(row->g_sched));
+    CHECK(off("runtime.g", "m") == std::optional<std::uint64_t>(row->g_m));
+    CHECK(off("runtime.g", "waitreason") == std::optional<std::uint64_t>(row->g_waitreason));
+    CHECK(off("runtime.g", "startpc") == std::optional<std::uint64_t>(row->g_startpc));
+    CHECK(off("runtime.g", "gopc") == std::optional<std::uint64_t>(row->g_gopc));
+    CHECK(off("runtime.gobuf", "pc") == std::optional<std::uint64_t>(row->gobuf_pc));
+    CHECK(off("runtime.m", "procid") == std::optional<std::uint64_t>(row->m_procid));
+    CHECK(off("runtime.m", "curg") == std::optional<std::uint64_t>(row->m_curg));
+    CHECK(off("runtime.m", "alllink") == std::optional<std::uint64_t>(row->m_alllink));
+    CHECK(off("runtime.p", "id") == std::optional<std::uint64_t>(row->p_id));
+  }
+}
+
+TEST_CASE("layouts come from the exact table row, without opening DWARF; variants agree") {
   for (const auto& go : test::go_versions()) {
     for (const char* variant : {"normal", "pie", "stripped"}) {
       CAPTURE(go);
@@ -126,9 +153,9 @@ TEST_CASE("layouts come from DWARF when the binary has it; goroutines agree acro
       stopped_demo d(test::demo(go, variant, "waiters"));
       REQUIRE(d.s.has_process());
       auto& rt = d.s.runtime();
-      CHECK(rt.layout_source() ==
-            std::optional<std::string>(std::string(variant) == "stripped" ? "table" : "dwarf"));
+      CHECK(rt.layout_source() == std::optional<std::string>("table"));
       auto gs = rt.goroutines();
+      CHECK_FALSE(d.s.bin().dwarf_loaded());
       REQUIRE(gs.size() >= 5);
       CHECK(gs.front().goid == 1);
       CHECK(gs.front().status == "running");

@@ -8,6 +8,7 @@
 
 #include "common/error.hpp"
 #include "demo_paths.hpp"
+#include "dwarf/binary.hpp"
 #include "dwarf/elf_file.hpp"
 #include "dwarf/elf_symbols.hpp"
 #include "dwarf/gopclntab.hpp"
@@ -44,7 +45,9 @@ int expected_format(const std::string& go) {
   return minor >= 20 ? 120 : minor >= 18 ? 118 : 116;
 }
 
-bool ends_with(const std::string& s, std::string_view suffix) { return s.ends_with(suffix); }
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.ends_with(suffix);
+}
 
 }  // namespace
 
@@ -318,5 +321,36 @@ TEST_CASE("gopclntab: the go command loads fast (if built)") {
       ++checked;
     });
     CHECK(checked > 50);
+  }
+}
+
+TEST_CASE("binary: functions by name agree through the symbol table and through .gopclntab") {
+  // With a symbol table, names are looked up there (no index of .gopclntab's names); a stripped
+  // build has only .gopclntab. Both must pick the same function, wrappers and assembly alike.
+  for (const auto& go : test::go_versions()) {
+    CAPTURE(go);
+    auto normal = binary::open(test::demo(go, "normal", "waiters"));
+    auto stripped = binary::open(test::demo(go, "stripped", "waiters"));
+    REQUIRE(normal->pclntab());
+    REQUIRE(!normal->symbols().empty());
+    REQUIRE(stripped->symbols().empty());
+    int compared = 0;
+    normal->pclntab()->for_each_func([&](const go_func& f) {
+      auto a = normal->function_by_name(f.name);
+      auto b = stripped->function_by_name(f.name);
+      CAPTURE(f.name);
+      REQUIRE(a);
+      REQUIRE(b);
+      CHECK(a->entry == b->entry);
+      CHECK(a->is_asm == b->is_asm);
+      ++compared;
+    });
+    CHECK(compared > 1000);
+    for (const char* name : {"runtime.args", "runtime.rt0_go", "runtime.mstart", "main.main"}) {
+      CAPTURE(name);
+      auto a = normal->function_by_name(name);
+      REQUIRE(a);
+      CHECK(a->entry == normal->symbols().by_name(name)->addr);
+    }
   }
 }
