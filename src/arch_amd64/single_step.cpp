@@ -34,32 +34,54 @@ class detail_decoder {
     if (!cs_disasm_iter(h_, &p, &n, &a, insn_) || insn_->size != in.bytes.size()) return nullptr;
     return insn_;
   }
-  const char* reg_name(unsigned r) const { return cs_reg_name(h_, r); }
+  const char* reg_name(unsigned r) const { return h_ ? cs_reg_name(h_, r) : nullptr; }
 
  private:
   csh h_ = 0;
   cs_insn* insn_ = nullptr;
 };
 
-// A register operand, by Capstone's name ("r14", "eax", "r12d", "sp"), skipping the aliases
-// register_by_name accepts ("sp" there means rsp). Only general registers qualify.
-const reg_info* gpr(const detail_decoder& d, unsigned cs_reg) {
-  const char* name = d.reg_name(cs_reg);
-  if (!name) return nullptr;
-  std::string_view n(name);
-  for (const auto& r : sub_registers())
-    if (r.name == n && r.full != "rip") return &r;
-  for (const auto& r : all_registers())
-    if (r.name == n && r.kind == reg_kind::general) return &r;
-  return nullptr;
+detail_decoder& decoder() {
+  thread_local detail_decoder d;
+  return d;
 }
+
+// A register operand, by Capstone's name ("r14", "eax", "r12d", "sp"), skipping the aliases
+// register_by_name accepts ("sp" there means rsp). Only general registers qualify. Looked up by
+// name once per Capstone register id: this runs on every conditional breakpoint hit.
+const reg_info* gpr(unsigned cs_reg) {
+  static const auto table = [] {
+    std::array<const reg_info*, X86_REG_ENDING> t{};
+    for (unsigned id = 1; id < X86_REG_ENDING; ++id) {
+      const char* name = decoder().reg_name(id);
+      if (!name) continue;
+      std::string_view n(name);
+      for (const auto& r : sub_registers())
+        if (!t[id] && r.name == n && r.full != "rip") t[id] = &r;
+      for (const auto& r : all_registers())
+        if (!t[id] && r.name == n && r.kind == reg_kind::general) t[id] = &r;
+    }
+    return t;
+  }();
+  return cs_reg < table.size() ? table[cs_reg] : nullptr;
+}
+
+}  // namespace
+
+// The decoded instruction with its operand detail, owned (Capstone's cs_insn points at its detail).
+struct emulation_plan {
+  cs_insn insn;
+  cs_detail detail;
+};
+
+namespace {
 
 // Emulation works on a copy of the registers and commits only when everything succeeded.
 class machine {
  public:
-  machine(const detail_decoder& d, const cs_insn& i, user_regs_struct regs,
-          const read_memory_fn& read, const write_memory_fn& write)
-      : d_(d), i_(i), x_(i.detail->x86), regs_(regs), read_(read), write_(write) {}
+  machine(const cs_insn& i, user_regs_struct regs, const read_memory_fn& read,
+          const write_memory_fn& write)
+      : i_(i), x_(i.detail->x86), regs_(regs), read_(read), write_(write) {}
 
   user_regs_struct& regs() { return regs_; }
   std::uint64_t next_pc() const { return i_.address + i_.size; }
@@ -75,12 +97,12 @@ class machine {
     else if (m.segment == X86_REG_GS) a += regs_.gs_base;
     if (m.base == X86_REG_RIP) a += next_pc();
     else if (m.base != X86_REG_INVALID) {
-      auto* r = gpr(d_, m.base);
+      auto* r = gpr(m.base);
       if (!r) return std::nullopt;
       a += read_register(regs_, *r);
     }
     if (m.index != X86_REG_INVALID) {
-      auto* r = gpr(d_, m.index);
+      auto* r = gpr(m.index);
       if (!r) return std::nullopt;
       a += read_register(regs_, *r) * static_cast<std::uint64_t>(m.scale);
     }
@@ -107,7 +129,7 @@ class machine {
   std::optional<std::uint64_t> get(const cs_x86_op& o) const {
     switch (o.type) {
       case X86_OP_REG: {
-        auto* r = gpr(d_, o.reg);
+        auto* r = gpr(o.reg);
         if (!r) return std::nullopt;
         return read_register(regs_, *r);
       }
@@ -125,7 +147,7 @@ class machine {
   // Register writes of 32 bits zero the upper half; 8 and 16 bits keep the rest (as the CPU).
   bool set(const cs_x86_op& o, std::uint64_t v) {
     if (o.type == X86_OP_REG) {
-      auto* r = gpr(d_, o.reg);
+      auto* r = gpr(o.reg);
       if (!r) return false;
       if (r->size == 4) write_register(regs_, *register_by_name(r->full), v & 0xffffffff);
       else write_register(regs_, *r, v);
@@ -145,7 +167,6 @@ class machine {
   }
 
  private:
-  const detail_decoder& d_;
   const cs_insn& i_;
   const cs_x86& x_;
   user_regs_struct regs_;
@@ -274,16 +295,31 @@ bool execute(machine& m, const cs_insn& i) {
 
 }  // namespace
 
+std::shared_ptr<const emulation_plan> plan_emulation(const instruction& insn) {
+  const cs_insn* i = decoder().decode(insn);
+  if (!i) return nullptr;
+  auto plan = std::make_shared<emulation_plan>();
+  plan->insn = *i;
+  plan->detail = *i->detail;
+  plan->insn.detail = &plan->detail;
+  return plan;
+}
+
+std::optional<emulation_result> emulate(const emulation_plan& plan, user_regs_struct& regs,
+                                        const read_memory_fn& read_memory,
+                                        const write_memory_fn& write_memory) {
+  machine m(plan.insn, regs, read_memory, write_memory);
+  if (!execute(m, plan.insn)) return std::nullopt;
+  regs = m.regs();
+  return emulation_result{regs.rip, m.wrote()};
+}
+
 std::optional<emulation_result> emulate(const instruction& insn, user_regs_struct& regs,
                                         const read_memory_fn& read_memory,
                                         const write_memory_fn& write_memory) {
-  thread_local detail_decoder decoder;
-  const cs_insn* i = decoder.decode(insn);
-  if (!i) return std::nullopt;
-  machine m(decoder, *i, regs, read_memory, write_memory);
-  if (!execute(m, *i)) return std::nullopt;
-  regs = m.regs();
-  return emulation_result{regs.rip, m.wrote()};
+  auto plan = plan_emulation(insn);
+  if (!plan) return std::nullopt;
+  return emulate(*plan, regs, read_memory, write_memory);
 }
 
 }  // namespace godbg

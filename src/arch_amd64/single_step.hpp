@@ -11,6 +11,7 @@
 #include <sys/user.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 
 #include "arch_amd64/disassembler.hpp"
@@ -27,6 +28,14 @@ struct emulation_result {
 // was made; on nullopt neither regs nor memory was touched. `insn.bytes` must be the original
 // bytes (no int3). Registers are those of the stopped thread, with rip = insn.address.
 std::optional<emulation_result> emulate(const instruction& insn, user_regs_struct& regs,
+                                        const read_memory_fn& read_memory,
+                                        const write_memory_fn& write_memory);
+
+// The same in two halves, for a site hit over and over: decode once (nullptr when undecodable),
+// then emulate as often as needed.
+struct emulation_plan;
+std::shared_ptr<const emulation_plan> plan_emulation(const instruction& insn);
+std::optional<emulation_result> emulate(const emulation_plan& plan, user_regs_struct& regs,
                                         const read_memory_fn& read_memory,
                                         const write_memory_fn& write_memory);
 

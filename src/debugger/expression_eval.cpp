@@ -67,7 +67,7 @@ struct frame_env {
   const frame_registers& f;
   const dwarf_info& dw;
   location_context ctx;
-  std::vector<dwarf_variable> locals;
+  const std::vector<dwarf_variable>* locals_ = nullptr;
   std::string package;
 
   frame_env(session& sess, const frame_registers& fr)
@@ -77,7 +77,7 @@ struct frame_env {
     ctx.cfa = f.cfa;
     ctx.load_bias = s.bias().value();
     file_addr fa = s.bias().to_file(virt_addr(f.pc));
-    locals = dw.locals_at(fa);
+    locals_ = &dw.locals_at(fa);
     if (auto fn = s.bin().function_at(fa)) package = package_of_function(fn->name);
   }
 
@@ -86,6 +86,7 @@ struct frame_env {
       // Innermost scope wins: locals_at lists outer scopes first, so look from the back, but
       // keep a variable with a location over a shadowed one without.
       const dwarf_variable* best = nullptr;
+      const auto& locals = *locals_;
       for (auto it = locals.rbegin(); it != locals.rend(); ++it)
         if (it->name == name) {
           if (!best || (best->location.empty() && !it->location.empty())) best = &*it;

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "arch_amd64/single_step.hpp"
 #include "common/address.hpp"
 #include "debugger/ptrace_ops.hpp"
 
@@ -138,6 +139,13 @@ class inferior {
   std::optional<wait_result> deferred_exit_;  // the process ended during a step-over
   std::set<pid_t> early_children_;            // forked children seen before their fork event
   std::uint64_t fast_passes_ = 0;
+  // The instruction under each site, decoded once: checked against the bytes on every use.
+  struct decoded_site {
+    std::vector<std::uint8_t> bytes;
+    std::shared_ptr<const emulation_plan> plan;
+  };
+  std::map<std::uint64_t, decoded_site> decoded_sites_;
+  void forget_decoded(std::uint64_t lo, std::uint64_t hi);  // written over: decode again
   // Addresses whose int3 we took out: a thread may still report a trap from one of them.
   std::set<std::uint64_t> removed_sites_;
 };

@@ -45,8 +45,18 @@ void inferior::write(virt_addr a, std::span<const std::uint8_t> bytes) {
     it->second.original = buf[it->first - a.value()];
     buf[it->first - a.value()] = int3;
   }
+  forget_decoded(a.value(), a.value() + buf.size());
   ssize_t n = pwrite(mem_fd_, buf.data(), buf.size(), off_t(a.value()));
   if (n != ssize_t(buf.size())) fail_errno("write {} bytes at {:#x}", buf.size(), a.value());
+}
+
+void inferior::forget_decoded(std::uint64_t lo, std::uint64_t hi) {
+  if (decoded_sites_.empty()) return;
+  auto it = decoded_sites_.lower_bound(lo >= max_instruction_size ? lo - max_instruction_size : 0);
+  while (it != decoded_sites_.end() && it->first < hi) {
+    if (it->first + it->second.bytes.size() > lo) it = decoded_sites_.erase(it);
+    else ++it;
+  }
 }
 
 void inferior::insert_site_bytes(std::uint64_t a, site& s) {
@@ -54,6 +64,7 @@ void inferior::insert_site_bytes(std::uint64_t a, site& s) {
   std::uint8_t orig = 0;
   if (pread(mem_fd_, &orig, 1, off_t(a)) != 1) fail_errno("read the code byte at {:#x}", a);
   if (pwrite(mem_fd_, &int3, 1, off_t(a)) != 1) fail_errno("insert a breakpoint at {:#x}", a);
+  forget_decoded(a, a + 1);  // perhaps new code at an old site (after an exec)
   s.original = orig;
   s.inserted = true;
 }

@@ -234,9 +234,16 @@ std::optional<inferior_event> inferior::classify(const wait_result& w, bool stop
 
   int sig = w.code;
   if (sig == SIGTRAP) {
-    auto info = ptrace_ops::get_siginfo(tid);
-    int code = info ? info->si_code : 0;
     std::uint64_t pc = regs(tid).rip;
+    // Just past one of our int3s it is that int3's trap: our single-steps are waited for where
+    // they are made, never here, so asking the kernel (PTRACE_GETSIGINFO) would only add a
+    // syscall to every hit. (A SIGTRAP sent by kill() to a thread sitting exactly there would
+    // be mistaken for a hit and re-run the instruction under the int3: accepted.)
+    auto site_it = sites_.find(pc - 1);
+    bool past_int3 = site_it != sites_.end() && site_it->second.inserted;
+    std::optional<siginfo_t> info;
+    if (!past_int3) info = ptrace_ops::get_siginfo(tid);
+    int code = past_int3 ? si_kernel : info ? info->si_code : 0;
     if (code == si_kernel && is_site(virt_addr(pc - 1))) {
       auto r = regs(tid);
       r.rip = pc - 1;
@@ -369,12 +376,20 @@ inferior_event inferior::resume(const hit_filter& filter) {
 bool inferior::emulate_past_site(thread_state& t) {
   static const disassembler dis;
   auto regs_now = regs(t.tid);
-  std::uint8_t code[max_instruction_size];
-  if (!read(virt_addr(regs_now.rip), code)) return false;
-  auto insn = dis.decode_one(code, regs_now.rip);
-  if (!insn) return false;
+  // Decoding (Capstone, with operand details) costs more than the rest of a hit together, so
+  // it is done once per site; every write over a decoded instruction forgets it (write()).
+  auto cached = decoded_sites_.find(regs_now.rip);
+  if (cached == decoded_sites_.end()) {
+    std::uint8_t code[max_instruction_size];
+    if (!read(virt_addr(regs_now.rip), code)) return false;
+    auto insn = dis.decode_one(code, regs_now.rip);
+    if (!insn) return false;
+    decoded_site d{insn->bytes, plan_emulation(*insn)};
+    cached = decoded_sites_.insert_or_assign(regs_now.rip, std::move(d)).first;
+  }
+  if (!cached->second.plan) return false;
   auto result = emulate(
-      *insn, regs_now,
+      *cached->second.plan, regs_now,
       [&](std::uint64_t a, std::span<std::uint8_t> out) { return read(virt_addr(a), out); },
       [&](std::uint64_t a, std::span<const std::uint8_t> in) {
         try {

@@ -103,6 +103,9 @@ struct dwarf_info::impl {
   std::vector<bool> srcfiles_loaded;
   std::unordered_map<std::uint64_t, std::unique_ptr<go_type>> types;  // by DIE offset
   std::unique_ptr<frame_index> frames;
+  // locals_at per pc: a conditional breakpoint asks at the same pc on every hit, and walking
+  // the function's scopes each time would cost more than the ptrace stop itself.
+  std::unordered_map<std::uint64_t, std::vector<dwarf_variable>> locals_memo;
 
   void warn(std::string msg);
   Dwarf_Debug d() const { return dbg.get(); }

@@ -98,7 +98,8 @@ class dwarf_info {
   std::optional<dwarf_variable> global_variable(std::string_view name) const;
   // Parameters and locals of the function at pc whose scope covers pc, each with the location
   // expression that holds at pc (empty when the variable has no location there).
-  std::vector<dwarf_variable> locals_at(file_addr pc) const;
+  // Valid as long as this dwarf_info (remembered per pc).
+  const std::vector<dwarf_variable>& locals_at(file_addr pc) const;
 
   // Problems met while reading (corrupt or unexpected DWARF); answers given anyway are partial.
   const std::vector<std::string>& warnings() const;
@@ -107,6 +108,7 @@ class dwarf_info {
 
  private:
   explicit dwarf_info(std::unique_ptr<impl> p);
+  std::vector<dwarf_variable> collect_locals(file_addr pc) const;
   std::unique_ptr<impl> impl_;
 };
 

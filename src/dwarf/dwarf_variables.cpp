@@ -121,7 +121,13 @@ std::optional<dwarf_variable> dwarf_info::global_variable(std::string_view name)
   return read_variable(*impl_, die, std::nullopt);
 }
 
-std::vector<dwarf_variable> dwarf_info::locals_at(file_addr pc) const {
+const std::vector<dwarf_variable>& dwarf_info::locals_at(file_addr pc) const {
+  auto it = impl_->locals_memo.find(pc.value());
+  if (it == impl_->locals_memo.end()) it = impl_->locals_memo.emplace(pc.value(), collect_locals(pc)).first;
+  return it->second;
+}
+
+std::vector<dwarf_variable> dwarf_info::collect_locals(file_addr pc) const {
   std::vector<dwarf_variable> out;
   auto fn = function_at(pc);
   auto cu = impl_->cu_for_pc(pc.value());
