@@ -7,6 +7,7 @@
 #include "common/error.hpp"
 #include "debugger/session.hpp"
 #include "dwarf/dwarf_info.hpp"
+#include "dwarf/eh_frame.hpp"
 #include "dwarf/gopclntab.hpp"
 
 namespace godbg {
@@ -25,12 +26,16 @@ struct unwound_frame {
 };
 
 // One step of unwinding through DWARF call frame information: the caller's pc, SP and rbp, or
-// nullopt when .debug_frame has no rule for pc (or one this unwinder cannot follow).
+// nullopt when neither .debug_frame nor .eh_frame (C code's, there with or without -g) has a
+// rule for pc (or one this unwinder cannot follow).
 std::optional<unwound_frame> unwind_cfi(const binary* bin, inferior& proc, load_bias bias,
                                         std::uint64_t pc, std::uint64_t sp, std::uint64_t fp) {
-  const dwarf_info* dw = bin ? bin->dwarf() : nullptr;
-  if (!dw) return std::nullopt;
-  auto rule = dw->cfa_at(bias.to_file(virt_addr(pc)));
+  if (!bin) return std::nullopt;
+  file_addr fa = bias.to_file(virt_addr(pc));
+  std::optional<cfa_rule> rule;
+  if (const dwarf_info* dw = bin->dwarf()) rule = dw->cfa_at(fa);
+  if (!rule)
+    if (const eh_frame* eh = bin->eh_frames()) rule = eh->cfa_at(fa);
   if (!rule || !rule->ra_offset) return std::nullopt;
   std::uint64_t base = 0;
   if (rule->cfa_register == 7)
@@ -48,6 +53,19 @@ std::optional<unwound_frame> unwind_cfi(const binary* bin, inferior& proc, load_
             proc.read_value<std::uint64_t>(virt_addr(cfa + std::uint64_t(*rule->rbp_offset))))
       out.fp = *saved;
   return out;
+}
+
+// At a function's first instruction, before any push, the return address is at [rsp] whatever
+// the function does next: the frame-pointer chain would still name the caller's caller.
+std::optional<unwound_frame> unwind_at_entry(const binary* bin, inferior& proc, load_bias bias,
+                                             std::uint64_t pc, std::uint64_t sp, std::uint64_t fp) {
+  if (!bin) return std::nullopt;
+  file_addr fa = bias.to_file(virt_addr(pc));
+  auto f = bin->function_at(fa);
+  if (!f || f->entry != fa) return std::nullopt;
+  auto ret = proc.read_value<std::uint64_t>(virt_addr(sp));
+  if (!ret || *ret == 0) return std::nullopt;
+  return unwound_frame{*ret, sp + 8, fp};
 }
 }  // namespace
 
@@ -89,9 +107,14 @@ std::vector<frame_record> session::backtrace_from(std::uint64_t pc, std::uint64_
     out.push_back(f);
   };
 
+  // The program's first instruction (_rt0_amd64_linux, _start) has no caller: what sits at
+  // [rsp] there is argc.
+  std::optional<std::uint64_t> entry;
+  if (bin_) entry = bias_.to_virt(bin_->elf().entry()).value();
   bool caller = false;
   while (out.size() < max_frames) {
     push(pc, sp, caller);
+    if (!caller && pc == entry) break;
     std::optional<go_func> fn;
     if (tab) fn = tab->func_at(bias_.to_file(virt_addr(caller ? pc - 1 : pc)));
     if (fn) {
@@ -107,11 +130,16 @@ std::vector<frame_record> session::backtrace_from(std::uint64_t pc, std::uint64_
       sp = sp + *delta + 8;
       pc = *ret;
     } else if (auto next = unwind_cfi(bin_.get(), proc, bias_, pc, sp, fp)) {
-      // Code the pclntab does not cover, described by .debug_frame.
+      // Code the pclntab does not cover, described by .debug_frame or .eh_frame.
       if (next->sp <= sp) break;
       pc = next->pc;
       sp = next->sp;
       fp = next->fp;
+    } else if (auto entry =
+                   caller ? std::nullopt : unwind_at_entry(bin_.get(), proc, bias_, pc, sp, fp)) {
+      pc = entry->pc;
+      sp = entry->sp;
+      fp = entry->fp;
     } else {
       auto frames = unwind_frame_pointers(
           pc, sp, fp,

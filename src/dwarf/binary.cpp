@@ -5,6 +5,7 @@
 
 #include "common/error.hpp"
 #include "dwarf/dwarf_info.hpp"
+#include "dwarf/eh_frame.hpp"
 
 namespace godbg {
 
@@ -23,8 +24,10 @@ std::unique_ptr<binary> binary::open(const std::string& path) {
   b->pclntab_ = gopclntab::load(*b->elf_);
   b->build_ = read_build_info(*b->elf_);
   // Only the headers: asking for the section itself would decompress it.
-  for (auto& h : b->elf_->section_headers())
+  for (auto& h : b->elf_->section_headers()) {
     if (h.name == ".debug_info" || h.name == ".zdebug_info") b->has_dwarf_sections_ = true;
+    if (h.name == ".eh_frame") b->has_eh_frame_ = true;
+  }
   return b;
 }
 
@@ -40,6 +43,18 @@ const dwarf_info* binary::dwarf() const {
     }
   }
   return dwarf_.get();
+}
+
+const eh_frame* binary::eh_frames() const {
+  if (!eh_tried_ && has_eh_frame_) {
+    eh_tried_ = true;
+    try {
+      eh_ = eh_frame::open(path_);
+    } catch (const error& e) {
+      dwarf_warnings_.push_back(e.what());
+    }
+  }
+  return eh_.get();
 }
 
 std::optional<std::string> binary::go_version() const {

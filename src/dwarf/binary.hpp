@@ -18,6 +18,7 @@
 namespace godbg {
 
 class dwarf_info;
+class eh_frame;
 
 struct function_info {
   std::string name;  // Go name: no ".abi0"
@@ -41,6 +42,7 @@ class binary {
   const elf_symbols& symbols() const { return *symbols_; }
   const gopclntab* pclntab() const { return pclntab_.get(); }
   const dwarf_info* dwarf() const;  // nullptr if the binary has none
+  const eh_frame* eh_frames() const;  // C code's call frame information; nullptr if none
   // Whether DWARF has been opened (and its sections inflated): what a fast path must avoid.
   bool dwarf_loaded() const { return dwarf_ != nullptr; }
   const std::optional<build_info>& build() const { return build_; }
@@ -74,6 +76,9 @@ class binary {
   mutable bool dwarf_tried_ = false;
   mutable std::unique_ptr<dwarf_info> dwarf_;
   mutable std::vector<std::string> dwarf_warnings_;
+  bool has_eh_frame_ = false;
+  mutable bool eh_tried_ = false;
+  mutable std::unique_ptr<eh_frame> eh_;
 };
 
 std::string strip_abi_suffix(std::string_view name);

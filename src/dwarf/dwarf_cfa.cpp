@@ -1,5 +1,6 @@
-// Call frame information from .debug_frame (Go emits no .eh_frame): the FDE list is read on the
-// first cfa_at and kept; each query asks libdwarf for the row at pc.
+// Call frame information: the CFA rule at a pc from a list of FDEs, and .debug_frame's list
+// (Go emits no .eh_frame) read on the first cfa_at and kept; each query asks libdwarf for the
+// row at pc. eh_frame.cpp reads C code's .eh_frame with the same rule reader.
 #include <fmt/format.h>
 
 #include "dwarf/dwarf_impl.hpp"
@@ -29,6 +30,36 @@ std::optional<std::int64_t> saved_at(Dwarf_Debug dbg, Dwarf_Fde fde, Dwarf_Half 
 }
 }  // namespace
 
+namespace dw {
+std::optional<cfa_rule> cfa_rule_at(Dwarf_Debug dbg, Dwarf_Fde* fdes, std::uint64_t pc,
+                                    const std::function<void(std::string)>& warn) {
+  if (!fdes) return std::nullopt;
+  err_slot err(dbg);
+  Dwarf_Fde fde = nullptr;
+  Dwarf_Addr lo = 0, hi = 0;
+  if (dwarf_get_fde_at_pc(fdes, pc, &fde, &lo, &hi, err.p()) != DW_DLV_OK) return std::nullopt;
+  Dwarf_Small value_type = 0;
+  Dwarf_Signed offset_relevant = 0, reg = 0, offset = 0;
+  Dwarf_Ptr block = nullptr;
+  Dwarf_Addr row_pc = 0, next_pc = 0;
+  Dwarf_Bool more = false;
+  if (dwarf_get_fde_info_for_cfa_reg3_b(fde, pc, &value_type, &offset_relevant, &reg, &offset,
+                                        &block, &row_pc, &more, &next_pc, err.p()) != DW_DLV_OK) {
+    warn(fmt::format("CFA rule at {:#x}: {}", pc, err.message()));
+    return std::nullopt;
+  }
+  if (value_type != DW_EXPR_OFFSET) return std::nullopt;  // a DWARF expression (PLT stubs)
+  cfa_rule rule;
+  rule.cfa_register = int(reg);
+  rule.cfa_offset = offset;
+  rule.ra_offset = saved_at(dbg, fde, reg_ra, pc);
+  rule.rbp_offset = saved_at(dbg, fde, reg_rbp, pc);
+  rule.fde_low = file_addr(lo);
+  rule.fde_high = file_addr(hi);
+  return rule;
+}
+}  // namespace dw
+
 std::optional<cfa_rule> dwarf_info::impl::cfa_at(std::uint64_t pc) {
   if (!frames) {
     frames = std::make_unique<frame_index>();
@@ -43,31 +74,7 @@ std::optional<cfa_rule> dwarf_info::impl::cfa_at(std::uint64_t pc) {
       frames->cie_count = frames->fde_count = 0;
     }
   }
-  if (!frames->fdes) return std::nullopt;
-  dw::err_slot err(d());
-  Dwarf_Fde fde = nullptr;
-  Dwarf_Addr lo = 0, hi = 0;
-  if (dwarf_get_fde_at_pc(frames->fdes, pc, &fde, &lo, &hi, err.p()) != DW_DLV_OK)
-    return std::nullopt;
-  Dwarf_Small value_type = 0;
-  Dwarf_Signed offset_relevant = 0, reg = 0, offset = 0;
-  Dwarf_Ptr block = nullptr;
-  Dwarf_Addr row_pc = 0, next_pc = 0;
-  Dwarf_Bool more = false;
-  if (dwarf_get_fde_info_for_cfa_reg3_b(fde, pc, &value_type, &offset_relevant, &reg, &offset,
-                                        &block, &row_pc, &more, &next_pc, err.p()) != DW_DLV_OK) {
-    warn(fmt::format("CFA rule at {:#x}: {}", pc, err.message()));
-    return std::nullopt;
-  }
-  if (value_type != DW_EXPR_OFFSET) return std::nullopt;  // a DWARF expression: not from Go
-  cfa_rule rule;
-  rule.cfa_register = int(reg);
-  rule.cfa_offset = offset;
-  rule.ra_offset = saved_at(d(), fde, reg_ra, pc);
-  rule.rbp_offset = saved_at(d(), fde, reg_rbp, pc);
-  rule.fde_low = file_addr(lo);
-  rule.fde_high = file_addr(hi);
-  return rule;
+  return dw::cfa_rule_at(d(), frames->fdes, pc, [&](std::string w) { warn(std::move(w)); });
 }
 
 }  // namespace godbg

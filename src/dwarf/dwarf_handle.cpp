@@ -235,7 +235,7 @@ debug::debug(Dwarf_Debug d, std::unique_ptr<section_source> src)
 debug::debug(debug&& o) noexcept
     : dbg_(std::exchange(o.dbg_, nullptr)), src_(std::move(o.src_)) {}
 
-std::optional<debug> debug::open(const std::string& path) {
+std::optional<debug> debug::open(const std::string& path, bool frames_only) {
   auto src = std::make_unique<section_source>();
   {
     // A file that cannot be opened is an error; one that opens but is no ELF has no DWARF.
@@ -259,10 +259,13 @@ std::optional<debug> debug::open(const std::string& path) {
   src->iface.object = src.get();
   src->iface.methods = &src->methods;
   bool any_dwarf = false;
-  for (std::size_t i = 0; i < src->count; ++i)
-    if (src->secs[i].name == ".debug_info") any_dwarf = true;
+  for (std::size_t i = 0; i < src->count; ++i) {
+    const auto& name = src->secs[i].name;
+    if (name == ".debug_info" || (frames_only && (name == ".eh_frame" || name == ".debug_frame")))
+      any_dwarf = true;
+  }
   if (!any_dwarf) return std::nullopt;
-  src->start_prefetch();
+  if (!frames_only) src->start_prefetch();
   Dwarf_Debug dbg = nullptr;
   Dwarf_Error e = nullptr;
   int r = dwarf_object_init_b(&src->iface, nullptr, nullptr, DW_GROUPNUMBER_ANY, &dbg, &e);

@@ -5,11 +5,14 @@
 #include <dwarf.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "dwarf/dwarf_info.hpp"  // cfa_rule
 
 namespace godbg::dw {
 
@@ -72,7 +75,9 @@ struct section_source;
 class debug {
  public:
   // nullopt when the file has no DWARF; throws godbg::error when the file cannot be read.
-  static std::optional<debug> open(const std::string& path);
+  // With frames_only, call frame information (.eh_frame of C code) is enough: no .debug_info
+  // needed, nothing inflated ahead of need.
+  static std::optional<debug> open(const std::string& path, bool frames_only = false);
   debug(debug&& o) noexcept;
   debug& operator=(debug&&) = delete;
   ~debug();
@@ -83,6 +88,11 @@ class debug {
   Dwarf_Debug dbg_ = nullptr;
   std::unique_ptr<section_source> src_;
 };
+
+// The CFA rule at pc from a list of FDEs (.debug_frame's or .eh_frame's); nullopt where no FDE
+// covers pc or the rule is one godbg does not follow. `warn` gets libdwarf's complaints.
+std::optional<cfa_rule> cfa_rule_at(Dwarf_Debug dbg, Dwarf_Fde* fdes, std::uint64_t pc,
+                                    const std::function<void(std::string)>& warn);
 
 // Navigation; an empty die means "none" (or a libdwarf error, which callers treat the same).
 die die_at(Dwarf_Debug dbg, std::uint64_t offset);

@@ -1,19 +1,13 @@
 """Issue 8: non-Go programs. A C program, with and without debug info (demos/native/hello.c,
 built by scripts/build_demos.sh into DEMO_DIR/native/{debug,nodebug}/hello), works as with a
 plain native debugger: break main, continue, bt, regs, disassemble; Go-only commands say it is
-not a Go program.
-
-Checks marked KNOWN print XFAIL/XPASS instead of failing: they describe bugs reported to the
-owners of the code (unwinding a native function at its entry)."""
+not a Go program. bt unwinds C code through .eh_frame (there with or without -g), so the caller
+is right at a function's entry and in its prologue too."""
 import os
 
 from godbg_e2e import DEMO_DIR, Checks, run
 
 c = Checks()
-
-
-def known(cond, what):
-    print(f"{'XPASS' if cond else 'XFAIL'}: {what}", flush=True)
 
 
 for kind in ("debug", "nodebug"):
@@ -55,8 +49,15 @@ for kind in ("debug", "nodebug"):
             f"{what}: no frame named from a sizeless symbol far away (_fini): {frames}")
     # At square's entry (before `push rbp`) the caller is found from the return address at rsp.
     sq = [fr for fr in frames if fr and fr[0].get("function") == "square"]
-    known(sq and len(sq[0]) > 1 and sq[0][1].get("function") == "main",
-          f"{what}: bt at square's entry shows main as the caller: {sq[:1]}")
+    c.check(sq and len(sq[0]) > 1 and sq[0][1].get("function") == "main",
+            f"{what}: bt at square's entry shows main as the caller: {sq[:1]}")
+
+    # One and two instructions in (`push rbp` done, `mov rbp, rsp` not yet): rbp is still the
+    # caller's, so only the call frame information finds main.
+    r = run([path], ["break square", "continue", "stepi", "bt", "stepi", "bt", "kill"])
+    frames = r.all("frames")
+    c.equal([[f.get("function") for f in fr[:2]] for fr in frames], [["square", "main"]] * 2,
+            f"{what}: bt in square's prologue")
 
     # Past the prologue (a line breakpoint) the frame-pointer chain gives the caller.
     if kind == "debug":
