@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 
@@ -13,6 +12,7 @@
 #include "cli/signals.hpp"
 #include "cli/startup_command.hpp"
 #include "common/error.hpp"
+#include "common/parse_integer.hpp"
 #include "common/version.hpp"
 #include "debugger/commands.hpp"
 #include "debugger/session.hpp"
@@ -44,11 +44,11 @@ int run_session(godbg::session& s, const options& o) {
 }
 
 pid_t parse_pid(const std::string& w) {
-  int v = 0;
-  auto [p, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
-  if (ec != std::errc() || p != w.data() + w.size() || v <= 0)
-    throw godbg::usage_error("attach: \"" + w + "\" is not a process id");
-  return v;
+  try {
+    return godbg::parse_integer<pid_t>(w, "a process id", 1);
+  } catch (const godbg::usage_error& e) {
+    throw godbg::usage_error(std::string("attach: ") + e.what());
+  }
 }
 
 }  // namespace

@@ -1,6 +1,5 @@
-#include <charconv>
-
 #include "common/error.hpp"
+#include "common/parse_integer.hpp"
 #include "debugger/commands.hpp"
 #include "debugger/session.hpp"
 
@@ -8,11 +7,7 @@ namespace godbg {
 
 namespace {
 int parse_id(const std::string& s) {
-  int v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || v <= 0)
-    throw usage_error(fmt::format("\"{}\" is not a breakpoint number", s));
-  return v;
+  return parse_integer<int>(s, "a breakpoint number", 1);
 }
 
 breakpoint_record to_record(session& s, const user_breakpoint& bp) {

@@ -1,7 +1,6 @@
 // goroutines, goroutine, threads, thread.
-#include <charconv>
-
 #include "common/error.hpp"
+#include "common/parse_integer.hpp"
 #include "debugger/commands.hpp"
 #include "debugger/go_runtime.hpp"
 #include "debugger/goroutine_stacks.hpp"
@@ -10,19 +9,6 @@
 namespace godbg::cmd {
 
 namespace {
-
-std::optional<long long> number(std::string_view w) {
-  long long v = 0;
-  auto [p, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
-  if (ec != std::errc() || p != w.data() + w.size() || w.empty()) return std::nullopt;
-  return v;
-}
-
-long long number_or_fail(const std::string& w, const char* what) {
-  auto v = number(w);
-  if (!v) throw usage_error(fmt::format("\"{}\" is not {}", w, what));
-  return *v;
-}
 
 // Restores what was selected when a `goroutine N CMD` ends, however it ends.
 struct selection_guard {
@@ -56,15 +42,13 @@ void goroutines(session& s, const command_args& a) {
     if (w[i] == "-t") {
       f.stacks = true;
       if (i + 1 < w.size())
-        if (auto d = number(w[i + 1]); d && *d > 0) f.depth = std::size_t(*d), ++i;
+        if (auto d = try_parse_integer<std::size_t>(w[i + 1]); d && *d > 0) f.depth = *d, ++i;
     } else if (w[i] == "-s") {
       f.status = value("a status");
     } else if (w[i] == "-f") {
       f.start = value("a function name");
     } else if (w[i] == "-n") {
-      auto n = number_or_fail(value("a count"), "a count");
-      if (n < 0) throw usage_error("goroutines: the count must not be negative");
-      f.limit = std::size_t(n);
+      f.limit = parse_integer<std::size_t>(value("a count"), "a count");
     } else {
       throw usage_error(fmt::format(
           "goroutines: unknown argument \"{}\"; usage: goroutines [-t [DEPTH]] [-s STATUS] "
@@ -92,7 +76,7 @@ void goroutine(session& s, const command_args& a) {
     s.out().goroutines({goroutine_view(s, *g, false, 0)}, 1);
     return;
   }
-  auto id = number_or_fail(a.words[0], "a goroutine id");
+  auto id = parse_integer<std::int64_t>(a.words[0], "a goroutine id");
   s.process();
   if (!rt.available()) fail("goroutine: the Go runtime's layout is unknown for this program");
   auto g = rt.find_goroutine(id);
@@ -122,8 +106,8 @@ void threads(session& s, const command_args& a) {
 void thread(session& s, const command_args& a) {
   if (a.words.size() > 1) throw usage_error("usage: thread [TID]");
   if (!a.words.empty()) {
-    auto tid = number_or_fail(a.words[0], "a thread id");
-    s.select_thread(pid_t(tid));
+    auto tid = parse_integer<pid_t>(a.words[0], "a thread id", 1);
+    s.select_thread(tid);
     s.out().message(fmt::format("Switched to thread {}", tid));
   }
   auto all = list_threads(s);

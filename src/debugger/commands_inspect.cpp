@@ -1,9 +1,8 @@
 // Looking at a stopped program: stack, frames, source, code, registers, memory.
-#include <charconv>
-
 #include "arch_amd64/disassembler.hpp"
 #include "arch_amd64/registers.hpp"
 #include "common/error.hpp"
+#include "common/parse_integer.hpp"
 #include "debugger/commands.hpp"
 #include "debugger/goroutine_stacks.hpp"
 #include "debugger/session.hpp"
@@ -11,21 +10,11 @@
 namespace godbg {
 
 namespace {
-std::optional<long> parse_long(const std::string& w) {
-  long v = 0;
-  int base = 10;
-  std::string_view s = w;
-  if (s.starts_with("0x")) s.remove_prefix(2), base = 16;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
-  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
-  return v;
-}
-
-long int_arg(const command_args& a, std::size_t i, long def, const char* what) {
+long int_arg(const command_args& a, std::size_t i, long def, const char* what,
+             long min = std::numeric_limits<long>::min(),
+             long max = std::numeric_limits<long>::max()) {
   if (a.words.size() <= i) return def;
-  auto v = parse_long(a.words[i]);
-  if (!v) throw usage_error(fmt::format("\"{}\" is not {}", a.words[i], what));
-  return *v;
+  return parse_integer<long>(a.words[i], what, min, max);
 }
 
 std::string hex_bytes(const std::vector<std::uint8_t>& b) {
@@ -36,7 +25,7 @@ std::string hex_bytes(const std::vector<std::uint8_t>& b) {
 
 // An address: a number, $register, or a location (function, FILE:LINE).
 std::uint64_t address_arg(session& s, const std::string& w) {
-  if (auto v = parse_long(w)) return std::uint64_t(*v);
+  if (auto v = try_parse_integer<std::uint64_t>(w)) return *v;
   if (!w.empty() && w[0] == '$') {
     auto* r = register_by_name(w.substr(1));
     if (!r) fail("{}: no such register", w);
@@ -54,8 +43,7 @@ std::uint64_t address_arg(session& s, const std::string& w) {
 namespace cmd {
 
 void bt(session& s, const command_args& a) {
-  long n = int_arg(a, 0, 64, "a frame count");
-  if (n <= 0) throw usage_error("bt: the frame count must be positive");
+  long n = int_arg(a, 0, 64, "a frame count", 1);
   auto frames = current_stack(s, std::size_t(n));
   s.out().frames(frames, s.current_frame());
 }
@@ -91,7 +79,10 @@ void list(session& s, const command_args& a) {
   code_location where;
   std::string spec = a.words.empty() ? std::string() : a.words[0];
   auto colon = spec.rfind(':');
-  std::optional<long> line_only = spec.empty() ? std::nullopt : parse_long(spec);
+  std::optional<int> line_only = try_parse_integer<int>(spec, sign::refused);
+  std::optional<int> file_line;
+  if (colon != std::string::npos && spec[0] != '*')
+    file_line = try_parse_integer<int>(std::string_view(spec).substr(colon + 1), sign::refused);
   if (spec.empty() || line_only) {
     // Around the selected frame's line (or a line of its file).
     if (!s.has_process()) fail("the program is not running; give a location: list main.main");
@@ -99,9 +90,8 @@ void list(session& s, const command_args& a) {
     if (frames.size() <= std::size_t(s.current_frame()))
       fail("no current location; give one: list main.main");
     where = frames.back().where;
-    if (line_only) where.line = int(*line_only);
-  } else if (colon != std::string::npos && spec[0] != '*' &&
-             parse_long(spec.substr(colon + 1))) {
+    if (line_only) where.line = *line_only;
+  } else if (file_line) {
     // FILE:LINE names a line even when it has no code (a comment, a blank line).
     std::string file = spec.substr(0, colon);
     std::optional<std::string> path;
@@ -113,7 +103,7 @@ void list(session& s, const command_args& a) {
     if (!path && s.sources().lines(file)) path = file;
     if (!path) fail("{}: no source file {} in the program", spec, file);
     where.file = *path;
-    where.line = int(*parse_long(spec.substr(colon + 1)));
+    where.line = *file_line;
   } else {
     auto addrs = s.resolve_location(spec);
     std::uint64_t pc = addrs.front().value();
@@ -200,8 +190,7 @@ void regs(session& s, const command_args& a) {
 void examine(session& s, const command_args& a) {
   if (a.words.empty()) throw usage_error("usage: x ADDR [N]");
   std::uint64_t addr = address_arg(s, a.words[0]);
-  long n = int_arg(a, 1, 64, "a byte count");
-  if (n <= 0 || n > (1 << 20)) throw usage_error("x: the byte count must be 1..1048576");
+  long n = int_arg(a, 1, 64, "a byte count", 1, 1 << 20);
   memory_record m;
   m.address = addr;
   m.bytes.resize(std::size_t(n));

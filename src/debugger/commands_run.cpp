@@ -1,8 +1,7 @@
 // Run control: continue, instruction and source stepping, finish, detach, kill, quit.
-#include <charconv>
-
 #include "arch_amd64/disassembler.hpp"
 #include "common/error.hpp"
+#include "common/parse_integer.hpp"
 #include "debugger/commands.hpp"
 #include "debugger/go_runtime.hpp"
 #include "debugger/session.hpp"
@@ -12,12 +11,7 @@ namespace godbg {
 // The optional repeat count of stepping commands (1 when absent).
 int count_arg(const command_args& a) {
   if (a.words.empty()) return 1;
-  int n = 0;
-  auto& w = a.words[0];
-  auto [p, ec] = std::from_chars(w.data(), w.data() + w.size(), n);
-  if (ec != std::errc() || p != w.data() + w.size() || n <= 0)
-    throw usage_error(fmt::format("\"{}\" is not a count", w));
-  return n;
+  return parse_integer<int>(a.words[0], "a count", 1);
 }
 
 namespace cmd {

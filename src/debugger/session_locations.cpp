@@ -1,27 +1,11 @@
 // Turning what users type into addresses, and addresses into what users read.
-#include <charconv>
-
 #include "arch_amd64/go_prologue.hpp"
 #include "common/error.hpp"
+#include "common/parse_integer.hpp"
 #include "debugger/session.hpp"
 #include "dwarf/gopclntab.hpp"
 
 namespace godbg {
-
-namespace {
-std::optional<std::uint64_t> parse_number(std::string_view s) {
-  std::uint64_t v = 0;
-  int base = 10;
-  if (s.starts_with("0x") || s.starts_with("0X")) {
-    s.remove_prefix(2);
-    base = 16;
-  }
-  if (s.empty()) return std::nullopt;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
-  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-}  // namespace
 
 std::optional<std::uint64_t> session::function_breakpoint_address(const function_info& f) const {
   if (f.is_asm || !bin_->is_go()) return bias_.to_virt(f.entry).value();
@@ -33,15 +17,16 @@ std::optional<std::uint64_t> session::function_breakpoint_address(const function
 std::vector<virt_addr> session::resolve_location(const std::string& spec) {
   if (spec.empty()) fail("a location is needed: FUNCTION, FILE:LINE or *ADDRESS");
   if (spec[0] == '*') {
-    auto v = parse_number(std::string_view(spec).substr(1));
-    if (!v) fail("{}: not an address", spec);
-    return {virt_addr(*v)};
+    auto addr = parse_integer<std::uint64_t>(std::string_view(spec).substr(1), "an address");
+    return {virt_addr(addr)};
   }
   const binary& b = bin();
   auto colon = spec.rfind(':');
-  std::optional<std::uint64_t> line_only = parse_number(spec);
-  if ((colon != std::string::npos && parse_number(std::string_view(spec).substr(colon + 1))) ||
-      line_only) {
+  std::optional<int> line_only = try_parse_integer<int>(spec, sign::refused);
+  std::optional<int> file_line;
+  if (colon != std::string::npos)
+    file_line = try_parse_integer<int>(std::string_view(spec).substr(colon + 1), sign::refused);
+  if (file_line || line_only) {
     std::string file;
     int line = 0;
     if (line_only) {
@@ -50,10 +35,10 @@ std::vector<virt_addr> session::resolve_location(const std::string& spec) {
       auto where = describe(process().pc(current_tid_));
       if (!where.file) fail("{}: no current file; use FILE:LINE", spec);
       file = *where.file;
-      line = int(*line_only);
+      line = *line_only;
     } else {
       file = spec.substr(0, colon);
-      line = int(*parse_number(std::string_view(spec).substr(colon + 1)));
+      line = *file_line;
     }
     std::vector<virt_addr> out;
     for (auto pc : b.pcs_for_line(file, line)) out.push_back(bias_.to_virt(pc));
