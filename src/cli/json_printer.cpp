@@ -16,8 +16,19 @@ json opt(const std::optional<T>& v) {
   return v ? json(*v) : json(nullptr);
 }
 
+// function/file/line are where pc is in the function asked about; "inlined" (only when there
+// are some) lists the calls inlined there that pc is in, innermost first, as the frames record
+// lists inlined frames.
 json location(const code_location& l) {
-  return {{"pc", l.pc}, {"function", opt(l.function)}, {"file", opt(l.file)}, {"line", opt(l.line)}};
+  json j = {
+      {"pc", l.pc}, {"function", opt(l.function)}, {"file", opt(l.file)}, {"line", opt(l.line)}};
+  if (!l.inlined.empty()) {
+    json calls = json::array();
+    for (auto& c : l.inlined)
+      calls.push_back({{"function", c.function}, {"file", opt(c.file)}, {"line", opt(c.line)}});
+    j["inlined"] = calls;
+  }
+  return j;
 }
 
 class json_printer : public reporter {
@@ -66,8 +77,12 @@ class json_printer : public reporter {
   static json bp(const breakpoint_record& b) {
     json sites = json::array();
     for (auto& s : b.sites) sites.push_back(location(s));
-    return {{"id", b.id},           {"location", b.location}, {"sites", sites},
-            {"temporary", b.temporary}, {"enabled", b.enabled}, {"hits", b.hits},
+    return {{"id", b.id},
+            {"location", b.location},
+            {"sites", sites},
+            {"temporary", b.temporary},
+            {"enabled", b.enabled},
+            {"hits", b.hits},
             {"condition", opt(b.condition)}};
   }
   void breakpoint_set(const breakpoint_record& b) override { emit({{"breakpoint", bp(b)}}); }
@@ -79,7 +94,8 @@ class json_printer : public reporter {
   void disassembly(const std::vector<instruction_record>& is) override {
     json arr = json::array();
     for (auto& i : is)
-      arr.push_back({{"address", i.address}, {"bytes", i.bytes}, {"text", i.text}, {"current", i.current}});
+      arr.push_back(
+          {{"address", i.address}, {"bytes", i.bytes}, {"text", i.text}, {"current", i.current}});
     emit({{"instructions", arr}});
   }
   void memory(const memory_record& m) override {
@@ -89,7 +105,8 @@ class json_printer : public reporter {
   }
   void source(const source_record& s) override {
     json arr = json::array();
-    for (auto& l : s.lines) arr.push_back({{"line", l.line}, {"text", l.text}, {"current", l.current}});
+    for (auto& l : s.lines)
+      arr.push_back({{"line", l.line}, {"text", l.text}, {"current", l.current}});
     emit({{"source", {{"file", s.file}, {"lines", arr}}}});
   }
   void goroutines(const std::vector<goroutine_record>& gs, std::size_t total) override {

@@ -8,9 +8,18 @@ namespace godbg {
 
 namespace {
 
+// "main.main() /abs/main.go:99", and when the pc is in code inlined there, the calls it is in,
+// outermost first and short: " (inlined log.SetFlags() log.go:377)".
 std::string where_text(const code_location& l) {
   std::string s = l.function ? *l.function + "()" : fmt::format("{:#x}", l.pc);
   if (l.file) s += fmt::format(" {}:{}", *l.file, l.line.value_or(0));
+  for (auto it = l.inlined.rbegin(); it != l.inlined.rend(); ++it) {
+    s += it == l.inlined.rbegin() ? " (inlined " : ", ";
+    s += it->function + "()";
+    if (it->file)
+      s += fmt::format(" {}:{}", it->file->substr(it->file->rfind('/') + 1), it->line.value_or(0));
+  }
+  if (!l.inlined.empty()) s += ")";
   return s;
 }
 
@@ -108,11 +117,10 @@ class text_printer : public reporter {
   void goroutine_item(const goroutine_record& g) override {
     ++shown_;
     std::string status = g.status + (g.wait_reason ? " (" + *g.wait_reason + ")" : "");
-    std::string s = fmt::format("  Goroutine {} [{}] {} (pc {:#x}){} start {}{}", g.id, status,
-                                where_text(g.where), g.raw_pc,
-                                g.tid ? fmt::format(" thread {}", *g.tid) : "",
-                                g.start_function.value_or("?"),
-                                g.created_by ? " created by " + *g.created_by : "");
+    std::string s = fmt::format(
+        "  Goroutine {} [{}] {} (pc {:#x}){} start {}{}", g.id, status, where_text(g.where),
+        g.raw_pc, g.tid ? fmt::format(" thread {}", *g.tid) : "", g.start_function.value_or("?"),
+        g.created_by ? " created by " + *g.created_by : "");
     s += '\n';
     for (auto& f : g.stack)
       s += fmt::format("      {:>3} {:#x} {}\n", f.index, f.where.pc, where_text(f.where));

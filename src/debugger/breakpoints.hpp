@@ -12,7 +12,8 @@ namespace godbg {
 
 struct user_breakpoint {
   int id = 0;
-  std::string spec;  // as the user wrote the location
+  std::string spec;                     // as the user wrote the location
+  std::optional<std::string> function;  // the function spec names, when it names one
   std::vector<virt_addr> sites;
   bool temporary = false;
   bool enabled = true;

@@ -18,7 +18,7 @@ breakpoint_record to_record(session& s, const user_breakpoint& bp) {
   r.enabled = bp.enabled;
   r.hits = bp.hits;
   r.condition = bp.condition;
-  for (auto a : bp.sites) r.sites.push_back(s.describe(a.value()));
+  for (auto a : bp.sites) r.sites.push_back(s.describe_site(bp, a));
   return r;
 }
 

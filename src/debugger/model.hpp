@@ -10,11 +10,21 @@
 
 namespace godbg {
 
+// A call inlined at a pc: the callee and where in it the pc is.
+struct inlined_call {
+  std::string function;
+  std::optional<std::string> file;
+  std::optional<int> line;
+};
+
 struct code_location {
   std::uint64_t pc = 0;
   std::optional<std::string> function;
   std::optional<std::string> file;
   std::optional<int> line;
+  // When function/file/line name a function that code inlined at pc belongs to (a breakpoint on
+  // main.main whose first instructions are an inlined call): those calls, innermost first.
+  std::vector<inlined_call> inlined;
 };
 
 struct start_record {

@@ -209,16 +209,19 @@ void session::report_event(const inferior_event& ev) {
     internal_.clear();
   }
   std::optional<int> temp_to_delete;
+  std::uint64_t pc = process().pc(ev.tid);
+  rec.where = describe(pc);
   if (ev.what == k::breakpoint && last_hit_breakpoint_) {
     rec.breakpoint = *last_hit_breakpoint_;
     if (auto* bp = breakpoints_.find(*last_hit_breakpoint_)) {
       rec.hits = bp->hits;
       if (bp->temporary) temp_to_delete = bp->id;
+      // Said as the breakpoint was asked for: `break main.main` hits in main.main.
+      rec.where = describe_site(*bp, virt_addr(pc));
     }
   } else if (ev.what == k::breakpoint && !internal_hits_.empty()) {
     rec.reason = "step";
   }
-  rec.where = describe(process().pc(ev.tid));
   rec.goid = runtime().goid_on_thread(ev.tid);
   out_.stop(rec, source_context(rec.where, 2, 2));
   if (temp_to_delete) delete_breakpoint(*temp_to_delete);
@@ -263,11 +266,13 @@ void session::release_site(virt_addr a) {
 }
 
 user_breakpoint& session::add_breakpoint(const std::string& spec, bool temporary) {
-  auto sites = resolve_location(spec);
-  if (sites.empty()) fail("{}: no code at that location", spec);
+  auto where = resolve(spec);
+  if (where.sites.empty()) fail("{}: no code at that location", spec);
   // Check the int3s can go in before recording anything.
-  for (auto a : sites) retain_site(a);
-  return breakpoints_.add(spec, sites, temporary);
+  for (auto a : where.sites) retain_site(a);
+  auto& bp = breakpoints_.add(spec, where.sites, temporary);
+  bp.function = where.function;
+  return bp;
 }
 
 void session::delete_breakpoint(int id) {

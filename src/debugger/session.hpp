@@ -50,6 +50,12 @@ class session {
   // Breakpoints.
   breakpoint_table& breakpoints() { return breakpoints_; }
   std::vector<virt_addr> resolve_location(const std::string& spec);
+  // The same, with the function the location names (nullopt for FILE:LINE and *ADDR).
+  struct resolved_location {
+    std::vector<virt_addr> sites;
+    std::optional<std::string> function;
+  };
+  resolved_location resolve(const std::string& spec);
   user_breakpoint& add_breakpoint(const std::string& spec, bool temporary);
   void delete_breakpoint(int id);
   // Internal stops share the int3 sites; `wants` decides per hit.
@@ -67,6 +73,11 @@ class session {
 
   // Describing the target.
   code_location describe(std::uint64_t pc) const;
+  // pc as a place in `function`: when pc is in code inlined into it, its own line there (the
+  // call's line) with the inlined calls; else describe(pc).
+  code_location describe_in(std::uint64_t pc, const std::string& function) const;
+  // Where a breakpoint's site is, as its spec asked: in the function it names.
+  code_location describe_site(const user_breakpoint& bp, virt_addr site) const;
   std::vector<source_line_record> source_context(const code_location& where, int before,
                                                  int after);
   source_files& sources() { return sources_; }

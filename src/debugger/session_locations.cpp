@@ -15,10 +15,14 @@ std::optional<std::uint64_t> session::function_breakpoint_address(const function
 }
 
 std::vector<virt_addr> session::resolve_location(const std::string& spec) {
+  return resolve(spec).sites;
+}
+
+session::resolved_location session::resolve(const std::string& spec) {
   if (spec.empty()) fail("a location is needed: FUNCTION, FILE:LINE or *ADDRESS");
   if (spec[0] == '*') {
     auto addr = parse_integer<std::uint64_t>(std::string_view(spec).substr(1), "an address");
-    return {virt_addr(addr)};
+    return {{virt_addr(addr)}, std::nullopt};
   }
   const binary& b = bin();
   auto colon = spec.rfind(':');
@@ -46,11 +50,11 @@ std::vector<virt_addr> session::resolve_location(const std::string& spec) {
       if (!b.resolve_file(file)) fail("{}: no source file {} in the program", spec, file);
       fail("{}: no code at line {} of {}", spec, line, file);
     }
-    return out;
+    return {out, std::nullopt};
   }
   auto f = b.function_by_name(spec);
   if (!f) fail("{}: no function of that name", spec);
-  return {virt_addr(*function_breakpoint_address(*f))};
+  return {{virt_addr(*function_breakpoint_address(*f))}, f->name};
 }
 
 code_location session::describe(std::uint64_t pc) const {
@@ -64,6 +68,29 @@ code_location session::describe(std::uint64_t pc) const {
     loc.line = pos->line;
   }
   return loc;
+}
+
+code_location session::describe_in(std::uint64_t pc, const std::string& function) const {
+  code_location loc = describe(pc);
+  const gopclntab* tab = bin_ ? bin_->pclntab() : nullptr;
+  if (!tab) return loc;
+  // Logical frames innermost first, the physical function last at the line of its call.
+  auto frames = tab->inline_at(bias_.to_file(virt_addr(pc)));
+  for (std::size_t i = 1; i < frames.size(); ++i) {
+    if (strip_abi_suffix(frames[i].function) != function) continue;
+    loc.function = frames[i].function;
+    loc.file = frames[i].file;
+    loc.line = frames[i].line;
+    loc.inlined.clear();
+    for (std::size_t j = 0; j < i; ++j)
+      loc.inlined.push_back({frames[j].function, frames[j].file, frames[j].line});
+    break;
+  }
+  return loc;
+}
+
+code_location session::describe_site(const user_breakpoint& bp, virt_addr site) const {
+  return bp.function ? describe_in(site.value(), *bp.function) : describe(site.value());
 }
 
 std::vector<source_line_record> session::source_context(const code_location& where, int before,

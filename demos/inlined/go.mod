@@ -1,0 +1,3 @@
+module godbg.demo/inlined
+
+go 1.19
