@@ -13,6 +13,8 @@
 
 #include "arch_amd64/registers.hpp"
 #include "debugger/commands.hpp"
+#include "debugger/expression_names.hpp"
+#include "debugger/go_runtime.hpp"
 #include "debugger/session.hpp"
 
 namespace godbg {
@@ -51,7 +53,23 @@ void locations(session& s, word_set& out, const std::string& prefix) {
 
 void register_names(word_set& out, const std::string& prefix, std::string_view sigil) {
   for (auto& r : all_registers()) add_if(out, std::string(sigil) + std::string(r.name), prefix);
-  for (std::string_view a : {"pc", "sp", "fp"}) add_if(out, std::string(sigil) + std::string(a), prefix);
+  for (std::string_view a : {"pc", "sp", "fp"})
+    add_if(out, std::string(sigil) + std::string(a), prefix);
+}
+
+// Variables for print: "&loc" completes as "loc" does, behind the operators typed before it.
+void variable_names(session& s, word_set& out, const std::string& prefix) {
+  auto start = prefix.find_first_not_of("&*!-+^(");
+  if (start == std::string::npos) start = prefix.size();
+  std::string head = prefix.substr(0, start);
+  for (auto& name : expression_names(s, std::string_view(prefix).substr(start)))
+    out.insert(head + name);
+}
+
+// The live goroutines' ids: the process is stopped whenever the prompt is shown.
+void goroutine_ids(session& s, word_set& out, const std::string& prefix) {
+  if (!s.has_process() || !s.runtime().available()) return;
+  for (auto& g : s.runtime().goroutines()) add_if(out, std::to_string(g.goid), prefix);
 }
 
 void file_names(word_set& out, const std::string& prefix) {
@@ -102,17 +120,22 @@ std::vector<std::string> completions(session& s, const std::string& line_so_far,
   } else if (name == "regs") {
     register_names(out, prefix, "");
   } else if (name == "print" || name == "x") {
-    if (prefix.starts_with("$")) register_names(out, prefix, "$");
+    if (prefix.starts_with("$"))
+      register_names(out, prefix, "$");
+    else if (name == "print")
+      variable_names(s, out, prefix);
   } else if (name == "thread") {
     if (arg == 0 && s.has_process())
       for (pid_t t : s.process().thread_ids()) add_if(out, std::to_string(t), prefix);
   } else if (name == "goroutine") {
-    if (arg == 1)
+    if (arg == 0)
+      goroutine_ids(s, out, prefix);
+    else if (arg == 1)
       for (std::string_view sub : {"bt", "frame", "print"}) add_if(out, sub, prefix);
   } else if (name == "goroutines") {
     if (previous == "-s") {
-      for (std::string_view st : {"idle", "runnable", "running", "syscall", "waiting", "dead",
-                                  "copystack", "preempted"})
+      for (std::string_view st :
+           {"idle", "runnable", "running", "syscall", "waiting", "dead", "copystack", "preempted"})
         add_if(out, st, prefix);
     } else if (previous == "-f") {
       if (s.has_binary())
@@ -140,8 +163,7 @@ char* generator(const char* text, int state) {
       matches.clear();  // completion never ends the session
     }
     // "main.go:" and "dir/" go on without a space; everything else gets one.
-    bool open = matches.size() == 1 &&
-                (matches[0].ends_with(":") || matches[0].ends_with("/"));
+    bool open = matches.size() == 1 && (matches[0].ends_with(":") || matches[0].ends_with("/"));
     rl_completion_append_character = open ? '\0' : ' ';
   }
   if (std::size_t(state) < matches.size()) return strdup(matches[std::size_t(state)].c_str());

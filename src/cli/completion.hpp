@@ -11,7 +11,8 @@ class session;
 // something is typed, aliases; "info <TAB>" gives the second words of two-word aliases), then
 // per command: function names and FILE: for break/tbreak/list/disassemble, breakpoint ids for
 // delete/condition, command names for help, register names for regs (and $NAME in print/x),
-// thread ids for thread, statuses and flags for goroutines, file names for source.
+// variables for print (locals and arguments of the selected frame, globals), goroutine ids for
+// goroutine, thread ids for thread, statuses and flags for goroutines, file names for source.
 std::vector<std::string> completions(session& s, const std::string& line_so_far,
                                      const std::string& prefix);
 // Hooks completions() into libedit's readline.

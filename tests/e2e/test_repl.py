@@ -1,6 +1,7 @@
 """Issue 9: godbg at a terminal, driven through a pseudo-terminal as a person would use it.
 
-Tab completion (commands, `break runtime.sched<TAB>`, `info <TAB>`), history kept in
+Tab completion (commands, `break runtime.sched<TAB>`, `info <TAB>`, goroutine ids after
+`goroutine `, variables after `print `), history kept in
 ~/.godbg_history across two runs, an empty line repeating stepi/next/continue, Ctrl-C at the
 prompt (a fresh prompt, godbg lives on, Ctrl-C still stops a running program afterwards),
 Ctrl-D ending godbg, `help break`, the banner and -q, colours on a terminal only (never with
@@ -222,6 +223,61 @@ try:
             f"Ctrl-D ends godbg with status 0: {st}")
 finally:
     t.close()
+
+# --- goroutine ids and variable names, at a stop in waiters' main.checkpoint(n, p) ------------
+for go, variant, path in builds("waiters", ("normal", "pie")):
+    what = f"waiters {go} {variant}"
+    t = Tty(["run", "-q", path])
+    try:
+        t.prompt()
+        t.type("goroutine \t")  # at the first instruction there are no goroutines yet
+        c.check(t.expect(lambda s: s.endswith("goroutine "), 10, "nothing") is not None,
+                f"{what}: goroutine <TAB> before the runtime runs completes nothing")
+        t.type("\x15")
+        t.settle(0.3)
+        t.command("break main.checkpoint")
+        out = t.command("continue") or ""
+        c.check("Breakpoint 1 hit" in out, f"{what}: stopped in main.checkpoint: {out[-200:]!r}")
+        ids = re.findall(r"Goroutine (\d+)", t.command("goroutines") or "")
+        c.check(len(ids) >= 5, f"{what}: goroutines lists the workers: {ids}")
+        t.type("goroutine \t\t")
+        listed = t.expect(lambda s: all(re.search(rf"\b{i}\b", s) for i in ids), 20, "every id")
+        c.check(listed is not None, f"{what}: goroutine <TAB><TAB> lists every goroutine id {ids}")
+        t.type("\x15")
+        t.settle(0.3)
+        # goroutine D<TAB><TAB>: exactly the ids that start with D, for a digit D two ids or more
+        # start with (ids vary from run to run: 1..9, or 1..4 and 17..21).
+        digits = sorted({i[0] for i in ids if sum(j.startswith(i[0]) for j in ids) > 1})
+        if digits:
+            d = digits[0]
+            t.type(f"goroutine {d}\t\t")
+            shown = t.expect(lambda s: s.count("\n") >= 2 and s.endswith(f"{PROMPT}goroutine {d}"),
+                             20, f"the ids starting with {d}")
+            words = set(" ".join((shown or "").split("\n")[1:-1]).split())
+            c.equal(words, {i for i in ids if i.startswith(d)},
+                    f"{what}: goroutine {d}<TAB><TAB> lists the ids starting with {d}")
+            t.type("\x15")
+            t.settle(0.3)
+        t.type("print \t\t")
+        want = {"n", "p", "Counter", "Greeting", "Origin", "Primes", "Ages"}
+        listed = t.expect(lambda s: want <= set(s.split()), 20, "arguments and globals")
+        c.check(listed is not None,
+                f"{what}: print <TAB><TAB> lists the arguments n, p and main's globals")
+        t.type("\x15")
+        t.settle(0.3)
+        t.type("print Cou\t")
+        done = t.expect(lambda s: s.endswith("print Counter "), 10, "print Counter")
+        c.check(done is not None, f"{what}: print Cou<TAB> -> print Counter")
+        out = t.command("") or ""
+        c.check("41" in out, f"{what}: the completed print runs: {out!r}")
+        for typed, full in (("print main.Gre", "print main.Greeting "), ("p &Ori", "p &Origin ")):
+            t.type(typed + "\t")
+            done = t.expect(lambda s: s.endswith(full), 10, full)
+            c.check(done is not None, f"{what}: {typed}<TAB> -> {full!r}")
+            t.type("\x15")
+            t.settle(0.3)
+    finally:
+        t.close()
 
 # --- history across two runs ------------------------------------------------------------------
 hist = os.path.join(HOME, ".godbg_history")
