@@ -3,6 +3,9 @@
 // with a raw fork(2) and the child runs main.work in the copied image before exiting with
 // status 7: a debugger that leaves its int3 bytes in the child kills it with SIGTRAP.
 // main.work runs in both parent and child; a breakpoint there must stop only the parent.
+// With "loop" a goroutine starts 10 children through os/exec, one after another, while the main
+// goroutine calls main.work 10 times: breakpoints in the parent keep being hit while children
+// come and go through the memory they share with it.
 package main
 
 import (
@@ -10,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"syscall"
+	"time"
 )
 
 //go:noinline
@@ -47,9 +51,34 @@ func rawFork() {
 	}
 }
 
+func spawnLoop() {
+	done := make(chan int)
+	go func() {
+		ok := 0
+		for i := 0; i < 10; i++ {
+			cmd := exec.Command(os.Args[0], "child")
+			cmd.Stdout = os.Stdout
+			if cmd.Run() == nil {
+				ok++
+			}
+		}
+		done <- ok
+	}()
+	s := 0
+	for i := 0; i < 10; i++ {
+		s += work(i)
+		time.Sleep(2 * time.Millisecond)
+	}
+	fmt.Println("loop done", <-done, s)
+}
+
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "child" {
 		fmt.Println("child work", work(10))
+		return
+	}
+	if len(os.Args) > 1 && os.Args[1] == "loop" {
+		spawnLoop()
 		return
 	}
 	if len(os.Args) > 1 && os.Args[1] == "rawfork" {

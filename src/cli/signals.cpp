@@ -22,7 +22,7 @@ void on_interrupt(int) {
 }
 void on_terminate(int) {
   terminating = true;
-  inferior::request_interrupt();
+  inferior::request_termination();
 }
 }  // namespace
 

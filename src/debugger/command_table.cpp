@@ -186,7 +186,8 @@ int run_command_file(session& s, const std::string& path) {
     ++n;
     auto words = split_words(line);
     if (words.empty() || words[0][0] == '#') continue;
-    if (s.quit_requested()) break;
+    // SIGTERM/SIGHUP end the file too, not just the command that was running.
+    if (s.quit_requested() || inferior::termination_requested()) break;
     try {
       execute_command(s, line);
     } catch (const error& e) {

@@ -103,6 +103,11 @@ class inferior {
 
   // Set by the session's SIGINT handler: resume() stops everything and reports an interrupt.
   static void request_interrupt();
+  // Set by the SIGTERM/SIGHUP handler: every wait that might not end (threads that do not stop,
+  // a vfork child that does not exec) gives up and throws, so godbg can end; kill() and detach()
+  // then do what they can without waiting for threads that will not stop.
+  static void request_termination();
+  static bool termination_requested();
 
   // Breakpoint hits not reported and passed by emulation, without stopping other threads.
   std::uint64_t fast_passes() const { return fast_passes_; }
@@ -125,7 +130,12 @@ class inferior {
   std::optional<inferior_event> classify(const wait_result& w, bool stopping_all);
   void wait_until_all_stopped();
   void forget_process();
-  void release_fork_child(pid_t child, bool shares_memory);
+  void await_fork_child(pid_t child);
+  void release_fork_child(pid_t child);
+  void run_vfork_windows();
+  void run_vfork_window(pid_t parent, pid_t child, bool stepping);
+  std::optional<inferior_event> resume_after_vfork();
+  void let_go_of_vfork_children(bool kill_them);
   std::optional<inferior_event> on_exec();
   void reopen_memory();
 
@@ -138,6 +148,12 @@ class inferior {
   std::vector<inferior_event> deferred_;      // events seen while stopping everything
   std::optional<wait_result> deferred_exit_;  // the process ended during a step-over
   std::set<pid_t> early_children_;            // forked children seen before their fork event
+  // Threads stopped at PTRACE_EVENT_VFORK whose child (stopped, still traced) has not run yet:
+  // the child shares our memory and our int3s, so it runs only inside run_vfork_window.
+  struct pending_vfork {
+    pid_t parent = 0, child = 0;
+  };
+  std::vector<pending_vfork> vforks_;
   std::uint64_t fast_passes_ = 0;
   // The instruction under each site, decoded once: checked against the bytes on every use.
   struct decoded_site {

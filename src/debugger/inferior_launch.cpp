@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -56,7 +57,19 @@ int open_mem(pid_t pid) {
   return fd;
 }
 
+// Set by the SIGTERM handler; read by every wait that might not end.
+std::atomic<bool> terminate_pending{false};
+
 }  // namespace
+
+void inferior::request_termination() {
+  terminate_pending = true;
+  request_interrupt();
+}
+
+bool inferior::termination_requested() {
+  return terminate_pending;
+}
 
 std::unique_ptr<inferior> inferior::launch(const std::string& path,
                                            const std::vector<std::string>& args) {
@@ -103,7 +116,16 @@ std::unique_ptr<inferior> inferior::launch(const std::string& path,
   // Run to the exec event, passing along the job-control noise of the SIGSTOP/SIGCONT dance.
   for (;;) {
     auto w = wait_thread(child);
-    if (!w) continue;
+    if (!w) {
+      if (terminate_pending) {
+        ::kill(child, SIGKILL);
+        waitpid(child, &status, __WALL);
+        close(report[0]);
+        inf->alive_ = false;
+        fail("start {}: godbg was told to end before the program reached its exec", path);
+      }
+      continue;
+    }
     if (w->what != wait_result::kind::stopped) {
       int e = 0;
       ssize_t n = ::read(report[0], &e, sizeof e);
@@ -142,7 +164,9 @@ std::unique_ptr<inferior> inferior::attach(pid_t pid) {
     grew = false;
     for (pid_t tid : task_ids(pid)) {
       if (inf->threads_.count(tid)) continue;
-      if (ptrace(PTRACE_SEIZE, tid, nullptr, reinterpret_cast<void*>(ptrace_ops::options)) == -1) {
+      // No EXITKILL: a program we attached to must outlive godbg, however godbg ends.
+      long opts = ptrace_ops::options & ~ptrace_ops::exit_kill;
+      if (ptrace(PTRACE_SEIZE, tid, nullptr, reinterpret_cast<void*>(opts)) == -1) {
         if (errno == ESRCH) continue;  // it exited meanwhile
         int e = errno;
         inf->alive_ = inf->threads_.empty() ? false : inf->alive_;
@@ -185,6 +209,7 @@ inferior::~inferior() {
 
 void inferior::kill() {
   if (!alive_) return;
+  let_go_of_vfork_children(true);
   ::kill(pid_, SIGKILL);
   // Reap every thread so no zombie is left behind.
   while (!threads_.empty()) {
@@ -199,10 +224,19 @@ void inferior::kill() {
 
 void inferior::detach() {
   if (!alive_) return;
-  stop_all();
+  try {
+    stop_all();
+  } catch (const error&) {
+    // godbg is ending and some thread would not stop (one in a vfork wait, say): the int3s
+    // come out through /proc/PID/mem all the same, the stopped threads are let go here and the
+    // kernel lets go of the others when godbg exits.
+    if (!terminate_pending) throw;
+  }
   for (auto& [addr, s] : sites_) restore_site_bytes(addr, s);
   sites_.clear();
+  let_go_of_vfork_children(false);
   for (auto& [tid, t] : threads_) {
+    if (!t.stopped) continue;
     flush_regs(t);
     ptrace_ops::detach(tid, t.pending_signal);
   }

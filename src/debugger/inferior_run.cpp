@@ -2,12 +2,12 @@
 // thread before reporting it. Breakpoint hits seen while stopping the others are rewound to
 // their int3, so they are reported again on the next resume instead of being lost.
 #include <signal.h>
-#include <fcntl.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 
 #include "arch_amd64/disassembler.hpp"
@@ -126,11 +126,16 @@ void inferior::step_over(thread_state& t) {
       if (on_clone) on_clone(tid, child);
       continue;
     }
-    if (w->event == PTRACE_EVENT_FORK || w->event == PTRACE_EVENT_VFORK) {
-      release_fork_child(pid_t(ptrace_ops::event_message(tid)), w->event == PTRACE_EVENT_VFORK);
+    if (w->event == PTRACE_EVENT_FORK) {
+      release_fork_child(pid_t(ptrace_ops::event_message(tid)));
       continue;
     }
-    if (w->event == PTRACE_EVENT_STOP) continue;  // a stale interrupt
+    if (w->event == PTRACE_EVENT_VFORK) {
+      run_vfork_window(tid, pid_t(ptrace_ops::event_message(tid)), true);
+      if (!alive_ || !threads_.count(tid)) break;
+      continue;
+    }
+    if (w->event == PTRACE_EVENT_STOP || w->event == PTRACE_EVENT_VFORK_DONE) continue;
     if (w->event != 0) break;
     if (w->code == SIGTRAP) break;
     // A signal arrived first. A fault caused by the instruction itself will not go away by
@@ -160,9 +165,25 @@ void inferior::wait_until_all_stopped() {
       if (!t.stopped) return true;
     return false;
   };
+  // After a SIGTERM the threads get a short grace period: one that cannot stop (in a vfork
+  // wait, in uninterruptible sleep) must not keep godbg from ending.
+  std::optional<std::chrono::steady_clock::time_point> give_up;
   while (alive_ && running()) {
-    auto w = wait_thread(-1);
-    if (!w) continue;
+    if (termination_requested()) {
+      auto now = std::chrono::steady_clock::now();
+      if (!give_up) give_up = now + std::chrono::milliseconds(500);
+      if (now > *give_up) {
+        std::string tids;
+        for (auto& [tid, t] : threads_)
+          if (!t.stopped) tids += (tids.empty() ? "" : " ") + std::to_string(tid);
+        fail("godbg is ending: gave up waiting for thread(s) {} to stop", tids);
+      }
+    }
+    auto w = wait_thread(-1, give_up.has_value());
+    if (!w) {
+      if (give_up) usleep(10'000);
+      continue;
+    }
     if (auto ev = classify(*w, true)) deferred_.push_back(*ev);
   }
 }
@@ -214,11 +235,17 @@ std::optional<inferior_event> inferior::classify(const wait_result& w, bool stop
       return go_on(0);
     }
     case PTRACE_EVENT_FORK:
+      release_fork_child(pid_t(ptrace_ops::event_message(tid)));
+      return go_on(0);
     case PTRACE_EVENT_VFORK:
-      release_fork_child(pid_t(ptrace_ops::event_message(tid)), w.event == PTRACE_EVENT_VFORK);
-      return go_on(0);
-    case PTRACE_EVENT_VFORK_DONE:
-      return go_on(0);
+      // The child shares our memory and int3s: it runs in a window with every thread stopped
+      // and the int3s lifted (inferior_fork.cpp); seen while stopping, the window waits for
+      // the next resume.
+      vforks_.push_back({tid, pid_t(ptrace_ops::event_message(tid))});
+      if (stopping_all) return std::nullopt;
+      stop_all();
+      run_vfork_windows();
+      return resume_after_vfork();
     case PTRACE_EVENT_EXEC:
       return on_exec();
     case PTRACE_EVENT_STOP:
@@ -271,44 +298,6 @@ std::optional<inferior_event> inferior::classify(const wait_result& w, bool stop
   return go_on(sig);
 }
 
-std::optional<inferior_event> inferior::on_exec() {
-  // execve leaves one thread, under the process id, in a new address space: our int3s are gone
-  // with the old one.
-  threads_.clear();
-  thread_state t;
-  t.tid = pid_;
-  t.stopped = true;
-  threads_[pid_] = t;
-  sites_.clear();
-  removed_sites_.clear();
-  reopen_memory();
-  return inferior_event{inferior_event::kind::exec, pid_, 0, 0};
-}
-
-void inferior::release_fork_child(pid_t child, bool shares_memory) {
-  bool seen = early_children_.erase(child) != 0;
-  if (!seen) {
-    for (;;) {
-      auto w = wait_thread(child);
-      if (!w) continue;
-      if (w->what != wait_result::kind::stopped) return;
-      break;
-    }
-  }
-  // A forked child has a copy of our int3s; a vfork child shares the parent's memory, which
-  // must keep them.
-  if (!shares_memory) {
-    std::string path = "/proc/" + std::to_string(child) + "/mem";
-    int fd = open(path.c_str(), O_RDWR | O_CLOEXEC);
-    if (fd != -1) {
-      for (auto& [addr, s] : sites_)
-        if (s.inserted) (void)!pwrite(fd, &s.original, 1, off_t(addr));
-      close(fd);
-    }
-  }
-  ptrace_ops::detach(child, 0);
-}
-
 void inferior::forget_process() {
   alive_ = false;
   threads_.clear();
@@ -317,7 +306,10 @@ void inferior::forget_process() {
 
 inferior_event inferior::resume(const hit_filter& filter) {
   if (!alive_) fail("the program is not running");
-  interrupt_pending = false;
+  // A SIGTERM that came between two commands still counts.
+  interrupt_pending = termination_requested();
+  // vfork children seen while stopping everything run now (inferior_fork.cpp).
+  run_vfork_windows();
   if (!deferred_.empty()) {
     auto ev = deferred_.front();
     deferred_.erase(deferred_.begin());
@@ -406,6 +398,7 @@ bool inferior::emulate_past_site(thread_state& t) {
 
 inferior_event inferior::single_step(pid_t tid) {
   if (!alive_) fail("the program is not running");
+  run_vfork_windows();
   auto it = threads_.find(tid);
   if (it == threads_.end()) fail("no thread {}", tid);
   auto& t = it->second;

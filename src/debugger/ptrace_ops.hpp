@@ -12,8 +12,9 @@
 namespace godbg {
 
 namespace ptrace_ops {
+constexpr long exit_kill = 0x100000;  // PTRACE_O_EXITKILL: only for a program we launched
 constexpr long options = 0x1 /*TRACESYSGOOD*/ | 0x2 /*FORK*/ | 0x4 /*VFORK*/ | 0x8 /*CLONE*/ |
-                         0x10 /*EXEC*/ | 0x100000 /*EXITKILL*/;
+                         0x10 /*EXEC*/ | 0x20 /*VFORKDONE*/ | exit_kill;
 
 void seize(pid_t tid);  // with `options`
 bool interrupt(pid_t tid);  // false if the thread is gone

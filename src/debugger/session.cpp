@@ -89,6 +89,8 @@ void session::run_to_entry() {
     }
     if (ev.what == inferior_event::kind::exited || ev.what == inferior_event::kind::killed)
       fail("{} ended before reaching its entry point", bin_->path());
+    if (ev.what == inferior_event::kind::interrupt)
+      fail("{}: interrupted before reaching its entry point", bin_->path());
   }
   if (!had) proc_->remove_site(entry);
   // Stopped before the entry's first instruction ran, as a static program is after exec: a
