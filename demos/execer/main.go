@@ -1,6 +1,7 @@
 // A program that replaces itself: main.before runs, then syscall.Exec starts this same binary
 // again with the argument "after" (or, with "true", /bin/true). The new image calls main.before
-// too: a breakpoint set before the exec must not leak into it (no stale int3, no stop).
+// too: a debugger sets its breakpoints again in the new image by location, as gdb does (no stale
+// int3 from the old image).
 package main
 
 import (

@@ -35,17 +35,16 @@ void session::load(const std::string& path) {
   for (auto& w : bin_->warnings()) out_.warning(w);
 }
 
-namespace {
-std::optional<std::uint64_t> auxv_entry(pid_t pid) {
+// The kernel tells where the program's entry landed: the load bias of a PIE binary.
+load_bias session::bias_in(pid_t pid) const {
   std::ifstream in("/proc/" + std::to_string(pid) + "/auxv", std::ios::binary);
   std::uint64_t kv[2];
   while (in.read(reinterpret_cast<char*>(kv), sizeof kv)) {
-    if (kv[0] == 9 /*AT_ENTRY*/) return kv[1];
+    if (kv[0] == 9 /*AT_ENTRY*/) return load_bias(kv[1] - bin_->elf().entry().value());
     if (kv[0] == 0) break;
   }
-  return std::nullopt;
+  return load_bias(0);
 }
-}  // namespace
 
 void session::launch(const std::vector<std::string>& args) {
   if (!bin_ || args.empty()) fail("no program loaded");
@@ -55,9 +54,7 @@ void session::launch(const std::vector<std::string>& args) {
   current_tid_ = proc_->pid();
   current_frame_ = 0;
   selected_goroutine_.reset();
-  // The kernel tells where the program's entry landed: the load bias of a PIE binary.
-  auto entry = auxv_entry(proc_->pid());
-  bias_ = load_bias(entry ? *entry - bin_->elf().entry().value() : 0);
+  bias_ = bias_in(proc_->pid());
   for (auto& [addr, refs] : site_refs_) proc_->add_site(virt_addr(addr));
   run_to_entry();
   start_record rec;
@@ -111,8 +108,7 @@ void session::attach(pid_t pid) {
   current_tid_ = pid;
   current_frame_ = 0;
   if (bin_) {
-    auto entry = auxv_entry(pid);
-    bias_ = load_bias(entry ? *entry - bin_->elf().entry().value() : 0);
+    bias_ = bias_in(pid);
     for (auto& [addr, refs] : site_refs_) proc_->add_site(virt_addr(addr));
   }
   start_record rec;
@@ -204,12 +200,7 @@ void session::report_event(const inferior_event& ev) {
     case k::exec: rec.reason = "exec"; break;
     default: break;
   }
-  if (ev.what == k::exec) {
-    // The program replaced itself: its new image has none of our int3s.
-    site_refs_.clear();
-    breakpoints_.clear();
-    internal_.clear();
-  }
+  if (ev.what == k::exec) on_exec();
   std::optional<int> temp_to_delete;
   std::uint64_t pc = process().pc(ev.tid);
   rec.where = describe(pc);

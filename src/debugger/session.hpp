@@ -100,6 +100,8 @@ class session {
   void release_site(virt_addr a);
   void after_exit();
   void run_to_entry();
+  load_bias bias_in(pid_t pid) const;
+  void on_exec();
 
   reporter& out_;
   std::unique_ptr<binary> bin_;
