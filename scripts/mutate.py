@@ -8,8 +8,12 @@ file (break main.main, continue, bt, kill) under a timeout. A mutant fails when 
 
   * dies by a signal, or prints a sanitizer report (AddressSanitizer, LeakSanitizer, UBSan's
     "runtime error:"), or exits with a status other than 0, 1 or 2   -> crash
-  * is still running at the timeout                                    -> hang
+  * is still running at the timeout and does not end on SIGTERM       -> hang
   * leaves the program it started alive after it exits                -> leftover
+
+A mutant that itself runs forever (a damaged runtime table can make it loop) keeps `continue`
+from returning: at the timeout godbg gets a SIGTERM, as a user would send, and one that then
+ends and takes the program with it counts as "slow", not as a failure.
 
 Failing mutants are kept in --keep DIR with godbg's stderr beside them, to reproduce with
 `godbg run --batch -x DIR/commands.gdb DIR/mutant-N`.
@@ -97,26 +101,38 @@ def alive(pid):
         return False
 
 
+def started_pid(out):
+    """The pid in godbg's start record, if any."""
+    for line in out.decode(errors="replace").splitlines():
+        if line.startswith('{"event":"start"'):
+            try:
+                return int(line.split('"pid":')[1].split(",")[0].rstrip("}"))
+            except (IndexError, ValueError):
+                pass
+    return None
+
+
 def run_one(godbg, cmdfile, path, timeout, env):
     """(verdict, detail, stderr)"""
     p = subprocess.Popen([godbg, "run", "-q", "--json", "--batch", "-x", cmdfile, path],
                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          env=env, start_new_session=True)
+    slow = False
     try:
         out, err = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(p.pid, signal.SIGKILL)
-        out, err = p.communicate()
-        return "hang", f"still running after {timeout}s", err.decode(errors="replace")
+        p.send_signal(signal.SIGTERM)
+        try:
+            out, err = p.communicate(timeout=5)
+            slow = True
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            out, err = p.communicate()
+            return ("hang", f"still running after {timeout}s and 5s more after SIGTERM",
+                    err.decode(errors="replace"))
     text = err.decode(errors="replace")
     # The program godbg started must not outlive it.
-    pid = None
-    for line in out.decode(errors="replace").splitlines():
-        if line.startswith('{"event":"start"'):
-            try:
-                pid = int(line.split('"pid":')[1].split(",")[0])
-            except (IndexError, ValueError):
-                pass
+    pid = started_pid(out)
     try:
         os.killpg(p.pid, 0)
         group_left = True
@@ -136,6 +152,8 @@ def run_one(godbg, cmdfile, path, timeout, env):
         return "crash", "sanitizer report", text
     if p.returncode not in (0, 1, 2):
         return "crash", f"exit status {p.returncode}", text
+    if slow:
+        return "slow", "", text
     return f"exit{p.returncode}", "", text
 
 
@@ -209,7 +227,8 @@ def main():
         for r in sorted({r for r, _ in per_region})))
     print(f"mutate: {len(jobs)} mutants in {time.time() - started:.0f}s: "
           f"{counts['exit0']} ran (exit 0), {counts['exit1']} rejected (exit 1), "
-          f"{counts['exit2']} usage (exit 2), {counts['crash']} crashes, {counts['hang']} hangs, "
+          f"{counts['exit2']} usage (exit 2), {counts['slow']} still running at the timeout "
+          f"(ended by SIGTERM), {counts['crash']} crashes, {counts['hang']} hangs, "
           f"{counts['leftover']} leftover processes")
     fails = counts["crash"] + counts["hang"] + counts["leftover"]
     print(f"mutate: {len(jobs) - fails} passed, {fails} failed")
