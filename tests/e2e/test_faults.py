@@ -56,7 +56,7 @@ for go, variant, path in builds("forker", ("normal", "pie")):
 # A breakpoint in code only the vfork child runs (between clone and exec, in memory it shares
 # with the parent) must not kill the child with SIGTRAP; the parent's breakpoint is still hit
 # after the child has gone.
-for go, variant, path in builds("forker", ("normal", "pie")):
+for go, variant, path in builds("forker"):
     what = f"{go} {variant} forker: breakpoint in the vfork child's path"
     r = run([path], ["break syscall.runtime_AfterForkInChild", "break main.work", "continue",
                      "bt", "continue", "continue"])
@@ -97,7 +97,7 @@ for kind in ("debug", "nodebug"):
 
 # --- exec: the program replaces itself with itself (main.before runs again in the new image,
 # where `break main.before` is set again) or with /bin/true (where it names nothing: pending).
-for go, variant, path in builds("execer", ("normal", "pie")):
+for go, variant, path in builds("execer"):
     what = f"{go} {variant} execer"
     r = run([path], ["break main.before", "continue", "continue", "bt", "breakpoints", "continue",
                      "bt", "continue"])
@@ -108,7 +108,7 @@ for go, variant, path in builds("execer", ("normal", "pie")):
     c.check(msgs and msgs[0].endswith(path), f"{what}: the new program is named: {msgs}")
     frames = r.all("frames")
     # A static program stops at its own first instruction; a PIE one in the dynamic loader.
-    entry = "_rt0_amd64_linux" if variant == "normal" else None
+    entry = None if variant == "pie" else "_rt0_amd64_linux"
     c.check(len(stops) > 1 and stops[1].get("function") == entry,
             f"{what}: exec stop at the new program's entry: {stops[1:2]}")
     c.check(frames and len(frames[0]) == 1 and frames[0][0].get("function") == entry,
