@@ -36,7 +36,7 @@ def is_marker(line):
         line == MARK_VALUE or line.endswith(b"= " + MARK_VALUE))
 
 
-KEEP_ALL = 4 << 20  # keep the whole output below this size, else head + tail
+KEEP_ALL = 32 << 20  # keep the whole output below this size (E2 checks every line), else head + tail
 
 
 class Result:

@@ -17,9 +17,10 @@ go_runtime& runtime_or_fail(session& s, const char* what) {
   if (!s.has_binary() || !s.bin().is_go())
     fail("{}: {} is not a Go program", what, s.has_binary() ? s.bin().path() : "the program");
   if (!rt.available())
-    fail("{}: the Go runtime's layout is unknown for {} (no DWARF, and the version is not in "
-         "the layout table)",
-         what, s.bin().go_version().value_or("this Go version"));
+    fail(
+        "{}: the Go runtime's layout is unknown for {} (no DWARF, and the version is not in "
+        "the layout table)",
+        what, s.bin().go_version().value_or("this Go version"));
   return rt;
 }
 
@@ -129,6 +130,10 @@ goroutine_record make_record(session& s, go_runtime& rt, const g_info& g,
   if (!user) r.where.pc = g.pc;
   r.start_function = rt.start_function(g.startpc);
   if (g.gopc) r.created_by = rt.function_name(g.gopc - 1);
+  // newproc records its caller's pc; for goroutine 1 that caller is newproc's ABI0 wrapper
+  // (assembly reaches Go functions only through one), called by runtime.rt0_go, whose frame is
+  // gone. No other assembly starts goroutines, so the wrapper stands for rt0_go.
+  if (r.created_by == "runtime.newproc") r.created_by = "runtime.rt0_go";
   if (g.tid) r.tid = *g.tid;
   if (with_stack) r.stack = goroutine_stack(s, g, depth);
   return r;
@@ -150,8 +155,8 @@ std::optional<code_location> user_frame_of(session& s, go_runtime& rt, const g_i
 }
 
 bool valid_status(const std::string& st) {
-  for (auto n : {"idle", "runnable", "running", "syscall", "waiting", "dead", "copystack",
-                 "preempted"})
+  for (auto n :
+       {"idle", "runnable", "running", "syscall", "waiting", "dead", "copystack", "preempted"})
     if (st == n) return true;
   return false;
 }

@@ -67,6 +67,7 @@ for go, variant, path in builds("waiters"):
             c.equal(g1["status"], "running", f"{what}: goroutine 1 status")
             c.equal(g1["function"], "main.checkpoint", f"{what}: goroutine 1 runs main.checkpoint")
             c.equal(g1["start_function"], "runtime.main", f"{what}: goroutine 1 started in runtime.main")
+            c.equal(g1["created_by"], "runtime.rt0_go", f"{what}: goroutine 1 made by rt0_go")
             c.check(g1["tid"] is not None, f"{what}: goroutine 1 has a thread")
             c.equal(g1["wait_reason"], None, f"{what}: a running goroutine has no wait reason")
         for start in WORKERS:

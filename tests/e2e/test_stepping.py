@@ -57,7 +57,9 @@ for go, variant, path in builds("conds", ("normal", "pie")):
         s = steps(r)
         if len(s) == 8:
             break
-        print(f"RETRY: {what}: {len(s)} step stops on attempt {attempt + 1}", flush=True)
+        print(f"RETRY: {what}: {len(s)} step stops on attempt {attempt + 1}: "
+              f"{[(x.get('reason'), x.get('goid'), x.get('function'), x.get('line')) for x in r.stops()]}"
+              f" errors {[x for x in r.records if x.get('type') in ('error', 'warning')]}", flush=True)
     c.check(len(hit) == 1 and hit[0]["function"] == "main.mix", f"{what}: one stop in main.mix: {hit}")
     goid = hit[0]["goid"] if hit else None
     c.check(len(s) == 8, f"{what}: eight step stops: {len(s)}")
