@@ -11,7 +11,10 @@
 using namespace godbg;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  if (size >= 4 && std::memcmp(data, "\x7f" "ELF", 4) == 0) {
+  if (size >= 4 && std::memcmp(data,
+                               "\x7f"
+                               "ELF",
+                               4) == 0) {
     fuzz::guarded([&] {
       auto f = elf_file::open(fuzz::as_file(data, size));
       if (auto bi = read_build_info(*f)) {

@@ -20,7 +20,9 @@ namespace {
 class sink_reporter : public reporter {
  public:
   void start(const start_record&) override {}
-  void stop(const stop_record&, const std::vector<source_line_record>& c) override { n_ += c.size(); }
+  void stop(const stop_record&, const std::vector<source_line_record>& c) override {
+    n_ += c.size();
+  }
   void exited(const exit_record&) override {}
   void frames(const std::vector<frame_record>& f, int) override { n_ += f.size(); }
   void registers(const std::vector<register_record>& r) override { n_ += r.size(); }

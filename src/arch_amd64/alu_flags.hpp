@@ -7,8 +7,8 @@
 namespace godbg {
 
 namespace eflag {
-inline constexpr std::uint64_t cf = 1u << 0, pf = 1u << 2, af = 1u << 4, zf = 1u << 6,
-                               sf = 1u << 7, tf = 1u << 8, df = 1u << 10, of = 1u << 11;
+inline constexpr std::uint64_t cf = 1u << 0, pf = 1u << 2, af = 1u << 4, zf = 1u << 6, sf = 1u << 7,
+                               tf = 1u << 8, df = 1u << 10, of = 1u << 11;
 inline constexpr std::uint64_t status = cf | pf | af | zf | sf | of;
 }  // namespace eflag
 

@@ -62,15 +62,15 @@ disassembler::~disassembler() {
 }
 
 std::vector<instruction> disassembler::decode(std::span<const std::uint8_t> code,
-                                              std::uint64_t address,
-                                              std::size_t max_count) const {
+                                              std::uint64_t address, std::size_t max_count) const {
   std::vector<instruction> out;
   std::unique_ptr<cs_insn, insn_deleter> insn(cs_malloc(handle_));
   const std::uint8_t* p = code.data();
   std::size_t left = code.size();
   std::uint64_t addr = address;
   // cs_disasm_iter: one allocation for the whole run, however long.
-  while (out.size() < max_count && left > 0 && cs_disasm_iter(handle_, &p, &left, &addr, insn.get()))
+  while (out.size() < max_count && left > 0 &&
+         cs_disasm_iter(handle_, &p, &left, &addr, insn.get()))
     out.push_back(convert(*insn));
   return out;
 }
@@ -83,8 +83,8 @@ std::optional<instruction> disassembler::decode_one(std::span<const std::uint8_t
 }
 
 std::string format_instruction(const instruction& insn, const symbolizer& symbolize) {
-  std::string out = insn.operands.empty() ? insn.mnemonic
-                                          : fmt::format("{} {}", insn.mnemonic, insn.operands);
+  std::string out =
+      insn.operands.empty() ? insn.mnemonic : fmt::format("{} {}", insn.mnemonic, insn.operands);
   auto name = [&](std::uint64_t a) -> std::optional<std::string> {
     return symbolize ? symbolize(a) : std::nullopt;
   };

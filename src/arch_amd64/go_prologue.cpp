@@ -8,7 +8,9 @@ namespace godbg {
 
 namespace {
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool starts_with(std::string_view s, std::string_view p) {
+  return s.substr(0, p.size()) == p;
+}
 
 // The shapes cmd/compile and cmd/internal/obj/x86 emit (Go 1.17 to 1.26):
 //   mov rcx, qword ptr fs:[-8]          (before the register ABI)
@@ -20,13 +22,15 @@ bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.
 bool is_prologue(const instruction& i) {
   const auto& m = i.mnemonic;
   const auto& o = i.operands;
-  if (m == "cmp") return starts_with(o, "rsp, qword ptr [r14") || starts_with(o, "r12, qword ptr [r14") ||
-                         starts_with(o, "rsp, qword ptr [rcx") || starts_with(o, "r12, qword ptr [rcx");
+  if (m == "cmp")
+    return starts_with(o, "rsp, qword ptr [r14") || starts_with(o, "r12, qword ptr [r14") ||
+           starts_with(o, "rsp, qword ptr [rcx") || starts_with(o, "r12, qword ptr [rcx");
   if (m == "jbe" || m == "jb" || m == "jna") return true;
   if (m == "mov" && starts_with(o, "rcx, qword ptr fs:")) return true;
   if (m == "lea") return starts_with(o, "r12, [rsp") || starts_with(o, "rbp, [rsp");
   if (m == "push") return o == "rbp";
-  if (m == "mov") return o == "rbp, rsp" || (starts_with(o, "qword ptr [rsp") && o.ends_with("], rbp"));
+  if (m == "mov")
+    return o == "rbp, rsp" || (starts_with(o, "qword ptr [rsp") && o.ends_with("], rbp"));
   if (m == "sub" || m == "add") return starts_with(o, "rsp, ");
   return false;
 }

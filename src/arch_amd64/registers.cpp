@@ -5,6 +5,8 @@
 #include <array>
 #include <cstring>
 
+// Tables laid out by hand, a row per line: clang-format would put one field per line.
+// clang-format off
 namespace godbg {
 namespace {
 
@@ -129,3 +131,4 @@ std::vector<reg_value> register_values(const user_regs_struct& regs) {
 }
 
 }  // namespace godbg
+// clang-format on

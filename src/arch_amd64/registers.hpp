@@ -13,12 +13,12 @@
 namespace godbg {
 
 enum class reg_kind {
-  general,      // rax..r15 and their 32/16/8-bit parts
-  instruction,  // rip
-  flags,        // eflags
-  segment,      // cs ss ds es fs gs
-  segment_base, // fs_base gs_base (fs_base - 8 holds Go's g)
-  kernel,       // orig_rax: the syscall number the kernel saw; not an architectural register
+  general,       // rax..r15 and their 32/16/8-bit parts
+  instruction,   // rip
+  flags,         // eflags
+  segment,       // cs ss ds es fs gs
+  segment_base,  // fs_base gs_base (fs_base - 8 holds Go's g)
+  kernel,        // orig_rax: the syscall number the kernel saw; not an architectural register
 };
 
 struct reg_info {
@@ -27,7 +27,8 @@ struct reg_info {
   std::size_t size;    // bytes
   std::size_t offset;  // byte offset in user_regs_struct (sub-registers: of their low byte)
   reg_kind kind;
-  // For a sub-register ("eax", "al", "ah"): the full register it lives in; else the register itself.
+  // For a sub-register ("eax", "al", "ah"): the full register it lives in; else the register
+  // itself.
   std::string_view full;
 };
 

@@ -15,8 +15,10 @@ namespace {
 class detail_decoder {
  public:
   detail_decoder() {
-    if (cs_open(CS_ARCH_X86, CS_MODE_64, &h_) != CS_ERR_OK) h_ = 0;
-    else cs_option(h_, CS_OPT_DETAIL, CS_OPT_ON);
+    if (cs_open(CS_ARCH_X86, CS_MODE_64, &h_) != CS_ERR_OK)
+      h_ = 0;
+    else
+      cs_option(h_, CS_OPT_DETAIL, CS_OPT_ON);
     insn_ = h_ ? cs_malloc(h_) : nullptr;
   }
   ~detail_decoder() {
@@ -93,9 +95,12 @@ class machine {
     const x86_op_mem& m = o.mem;
     if (x_.addr_size != 8) return std::nullopt;  // 32-bit addressing: not in Go code
     std::uint64_t a = static_cast<std::uint64_t>(m.disp);
-    if (m.segment == X86_REG_FS) a += regs_.fs_base;
-    else if (m.segment == X86_REG_GS) a += regs_.gs_base;
-    if (m.base == X86_REG_RIP) a += next_pc();
+    if (m.segment == X86_REG_FS)
+      a += regs_.fs_base;
+    else if (m.segment == X86_REG_GS)
+      a += regs_.gs_base;
+    if (m.base == X86_REG_RIP)
+      a += next_pc();
     else if (m.base != X86_REG_INVALID) {
       auto* r = gpr(m.base);
       if (!r) return std::nullopt;
@@ -134,13 +139,15 @@ class machine {
         return read_register(regs_, *r);
       }
       // Capstone sign-extends immediates to 64 bits; the users truncate to their width.
-      case X86_OP_IMM: return static_cast<std::uint64_t>(o.imm);
+      case X86_OP_IMM:
+        return static_cast<std::uint64_t>(o.imm);
       case X86_OP_MEM: {
         auto a = address_of(o);
         if (!a) return std::nullopt;
         return load(*a, o.size);
       }
-      default: return std::nullopt;
+      default:
+        return std::nullopt;
     }
   }
 
@@ -149,8 +156,10 @@ class machine {
     if (o.type == X86_OP_REG) {
       auto* r = gpr(o.reg);
       if (!r) return false;
-      if (r->size == 4) write_register(regs_, *register_by_name(r->full), v & 0xffffffff);
-      else write_register(regs_, *r, v);
+      if (r->size == 4)
+        write_register(regs_, *register_by_name(r->full), v & 0xffffffff);
+      else
+        write_register(regs_, *r, v);
       return true;
     }
     if (o.type == X86_OP_MEM) {
@@ -180,25 +189,44 @@ std::optional<bool> condition(unsigned id, const user_regs_struct& r) {
   const bool cf = f & eflag::cf, zf = f & eflag::zf, sf = f & eflag::sf, of = f & eflag::of,
              pf = f & eflag::pf;
   switch (id) {
-    case X86_INS_JO: return of;
-    case X86_INS_JNO: return !of;
-    case X86_INS_JB: return cf;
-    case X86_INS_JAE: return !cf;
-    case X86_INS_JE: return zf;
-    case X86_INS_JNE: return !zf;
-    case X86_INS_JBE: return cf || zf;
-    case X86_INS_JA: return !cf && !zf;
-    case X86_INS_JS: return sf;
-    case X86_INS_JNS: return !sf;
-    case X86_INS_JP: return pf;
-    case X86_INS_JNP: return !pf;
-    case X86_INS_JL: return sf != of;
-    case X86_INS_JGE: return sf == of;
-    case X86_INS_JLE: return zf || sf != of;
-    case X86_INS_JG: return !zf && sf == of;
-    case X86_INS_JRCXZ: return r.rcx == 0;
-    case X86_INS_JECXZ: return (r.rcx & 0xffffffff) == 0;
-    default: return std::nullopt;
+    case X86_INS_JO:
+      return of;
+    case X86_INS_JNO:
+      return !of;
+    case X86_INS_JB:
+      return cf;
+    case X86_INS_JAE:
+      return !cf;
+    case X86_INS_JE:
+      return zf;
+    case X86_INS_JNE:
+      return !zf;
+    case X86_INS_JBE:
+      return cf || zf;
+    case X86_INS_JA:
+      return !cf && !zf;
+    case X86_INS_JS:
+      return sf;
+    case X86_INS_JNS:
+      return !sf;
+    case X86_INS_JP:
+      return pf;
+    case X86_INS_JNP:
+      return !pf;
+    case X86_INS_JL:
+      return sf != of;
+    case X86_INS_JGE:
+      return sf == of;
+    case X86_INS_JLE:
+      return zf || sf != of;
+    case X86_INS_JG:
+      return !zf && sf == of;
+    case X86_INS_JRCXZ:
+      return r.rcx == 0;
+    case X86_INS_JECXZ:
+      return (r.rcx & 0xffffffff) == 0;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -208,7 +236,8 @@ bool execute(machine& m, const cs_insn& i) {
   const int n = m.op_count();
   r.rip = m.next_pc();
   switch (i.id) {
-    case X86_INS_NOP: return true;
+    case X86_INS_NOP:
+      return true;
     case X86_INS_PUSH: {
       if (n != 1 || m.op(0).type != X86_OP_REG || m.op(0).size != 8) return false;
       auto v = m.get(m.op(0));
@@ -257,13 +286,23 @@ bool execute(machine& m, const cs_insn& i) {
       if (!a || !b || bits == 0) return false;
       alu_result res{};
       switch (i.id) {
-        case X86_INS_ADD: res = alu_add(*a, *b, bits); break;
+        case X86_INS_ADD:
+          res = alu_add(*a, *b, bits);
+          break;
         case X86_INS_SUB:
-        case X86_INS_CMP: res = alu_sub(*a, *b, bits); break;
+        case X86_INS_CMP:
+          res = alu_sub(*a, *b, bits);
+          break;
         case X86_INS_AND:
-        case X86_INS_TEST: res = alu_logic(*a & *b, bits); break;
-        case X86_INS_OR: res = alu_logic(*a | *b, bits); break;
-        default: res = alu_logic(*a ^ *b, bits); break;
+        case X86_INS_TEST:
+          res = alu_logic(*a & *b, bits);
+          break;
+        case X86_INS_OR:
+          res = alu_logic(*a | *b, bits);
+          break;
+        default:
+          res = alu_logic(*a ^ *b, bits);
+          break;
       }
       if (i.id != X86_INS_CMP && i.id != X86_INS_TEST && !m.set(m.op(0), res.value)) return false;
       r.eflags = merge_status(r.eflags, res.status);

@@ -20,8 +20,8 @@
 namespace godbg {
 
 struct emulation_result {
-  std::uint64_t next_pc;       // also stored in regs.rip
-  bool wrote_memory = false;   // push, call, mov [mem], reg ...
+  std::uint64_t next_pc;      // also stored in regs.rip
+  bool wrote_memory = false;  // push, call, mov [mem], reg ...
 };
 
 // On success `regs` (rip included) is as after the instruction, and at most one memory write

@@ -116,7 +116,8 @@ int main(int argc, char** argv) {
       auto* sub = run->parsed() ? run : startup;
       std::vector<std::string> args = sub->remaining();
       if (args.empty()) args = app.remaining();
-      if (args.empty()) throw godbg::usage_error(std::string(sub->get_name()) + ": no program given");
+      if (args.empty())
+        throw godbg::usage_error(std::string(sub->get_name()) + ": no program given");
       if (args[0].size() > 1 && args[0][0] == '-')
         throw godbg::usage_error(std::string(sub->get_name()) + ": unknown option " + args[0]);
       s.load(args[0]);

@@ -38,15 +38,18 @@ void install_signal_handlers() {
   signal(SIGPIPE, SIG_IGN);
 }
 
-bool termination_requested() { return terminating; }
+bool termination_requested() {
+  return terminating;
+}
 
-bool take_interrupt() { return interrupted.exchange(false); }
+bool take_interrupt() {
+  return interrupted.exchange(false);
+}
 
 bool use_color(std::FILE* f) {
   // https://no-color.org: NO_COLOR set to a non-empty value turns colour off.
   if (const char* nc = std::getenv("NO_COLOR"); nc && *nc) return false;
-  if (const char* term = std::getenv("TERM"); term && std::strcmp(term, "dumb") == 0)
-    return false;
+  if (const char* term = std::getenv("TERM"); term && std::strcmp(term, "dumb") == 0) return false;
   return isatty(fileno(f));
 }
 

@@ -29,8 +29,8 @@ template <typename... Args>
 template <typename... Args>
 [[noreturn]] void fail_errno(fmt::format_string<Args...> f, Args&&... args) {
   int saved = errno;
-  throw error(fmt::format("{}: {}", fmt::format(f, std::forward<Args>(args)...),
-                          std::strerror(saved)));
+  throw error(
+      fmt::format("{}: {}", fmt::format(f, std::forward<Args>(args)...), std::strerror(saved)));
 }
 
 }  // namespace godbg

@@ -4,6 +4,8 @@
 #include "debugger/commands.hpp"
 #include "debugger/session.hpp"
 
+// Tables laid out by hand, a row per line: clang-format would put one field per line.
+// clang-format off
 namespace godbg {
 
 std::span<const command_spec> command_table() {
@@ -199,3 +201,4 @@ int run_command_file(session& s, const std::string& path) {
 }
 
 }  // namespace godbg
+// clang-format on

@@ -27,8 +27,7 @@ void set(session& s, const command_args& a, bool temporary) {
   std::string spec = a.words[0];
   std::optional<std::string> cond;
   if (a.words.size() > 1) {
-    if (a.words[1] != "if" || a.words.size() < 3)
-      throw usage_error("usage: break LOC [if COND]");
+    if (a.words[1] != "if" || a.words.size() < 3) throw usage_error("usage: break LOC [if COND]");
     auto at = a.rest.find(" if ");
     cond = a.rest.substr(at + 4);
   }
@@ -40,8 +39,12 @@ void set(session& s, const command_args& a, bool temporary) {
 
 namespace cmd {
 
-void break_(session& s, const command_args& a) { set(s, a, false); }
-void tbreak(session& s, const command_args& a) { set(s, a, true); }
+void break_(session& s, const command_args& a) {
+  set(s, a, false);
+}
+void tbreak(session& s, const command_args& a) {
+  set(s, a, true);
+}
 
 void delete_(session& s, const command_args& a) {
   if (a.words.empty()) {

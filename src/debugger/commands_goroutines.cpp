@@ -17,7 +17,10 @@ struct selection_guard {
   std::optional<std::int64_t> goroutine;
   int frame;
   explicit selection_guard(session& ss)
-      : s(ss), tid(ss.current_tid()), goroutine(ss.selected_goroutine()), frame(ss.current_frame()) {}
+      : s(ss),
+        tid(ss.current_tid()),
+        goroutine(ss.selected_goroutine()),
+        frame(ss.current_frame()) {}
   ~selection_guard() {
     if (!s.has_process() || !s.process().has_thread(tid)) return;
     try {

@@ -4,7 +4,4 @@
 #include "debugger/commands.hpp"
 #include "debugger/session.hpp"
 
-namespace godbg::cmd {
-
-
-}  // namespace godbg::cmd
+namespace godbg::cmd {}  // namespace godbg::cmd

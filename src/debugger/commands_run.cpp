@@ -16,7 +16,9 @@ int count_arg(const command_args& a) {
 
 namespace cmd {
 
-void continue_(session& s, const command_args&) { s.resume(); }
+void continue_(session& s, const command_args&) {
+  s.resume();
+}
 
 void stepi(session& s, const command_args& a) {
   int n = count_arg(a);
@@ -28,14 +30,18 @@ void nexti(session& s, const command_args& a) {
   for (int i = 0; i < n && s.has_process(); ++i) s.next_instruction();
 }
 
-void detach(session& s, const command_args&) { s.detach(); }
+void detach(session& s, const command_args&) {
+  s.detach();
+}
 
 void kill(session& s, const command_args&) {
   s.kill();
   s.out().exited(exit_record{std::nullopt, std::string("SIGKILL")});
 }
 
-void quit(session& s, const command_args&) { s.request_quit(); }
+void quit(session& s, const command_args&) {
+  s.request_quit();
+}
 
 }  // namespace cmd
 

@@ -60,13 +60,11 @@ std::string first_sentence(std::string_view help) {
 
 std::string overview() {
   constexpr std::size_t col = 24;
-  std::string text =
-      "Commands (aliases in brackets). \"help CMD\" explains one, with examples.\n";
+  std::string text = "Commands (aliases in brackets). \"help CMD\" explains one, with examples.\n";
   for (auto& c : command_table()) {
     if (auto sec = section_before(c.name); !sec.empty()) text += fmt::format("\n{}\n", sec);
     std::string aliases = aliases_of(c);
-    std::string summary =
-        first_sentence(c.help) + (aliases.empty() ? "" : " [" + aliases + "]");
+    std::string summary = first_sentence(c.help) + (aliases.empty() ? "" : " [" + aliases + "]");
     std::string head = "  " + std::string(c.usage);
     if (head.size() + 2 > col) {  // a long usage line gets a line of its own
       text += head + "\n" + wrap(summary, col) + "\n";

@@ -65,7 +65,7 @@ std::optional<std::uint64_t> cfa_of(session& s, std::uint64_t pc, std::uint64_t 
 // How to recognize one frame of one goroutine again, wherever its stack has moved.
 struct frame_key {
   pid_t tid = 0;
-  std::optional<std::int64_t> goid;  // set when the thread runs a user goroutine
+  std::optional<std::int64_t> goid;    // set when the thread runs a user goroutine
   std::optional<std::uint64_t> depth;  // stack_hi - CFA, when stack_hi is known
   std::uint64_t cfa = 0;               // raw CFA (fallback)
 
@@ -381,9 +381,10 @@ void source_step(session& s, bool into) {
   plan.add_line_stops();
   if (into) plan.add_call_stops();
   if (!plan.has_stops())
-    fail("{}: no other source line here and no caller to return to (it never returns); use "
-         "stepi, or a breakpoint",
-         plan.function().name);
+    fail(
+        "{}: no other source line here and no caller to return to (it never returns); use "
+        "stepi, or a breakpoint",
+        plan.function().name);
   plan.run_and_report();
 }
 
@@ -415,7 +416,8 @@ void finish(session& s, const command_args&) {
   pid_t tid = s.current_tid();
   if (auto g = s.selected_goroutine()) {
     auto cg = current_goroutine(s);
-    if (!cg || !cg->tid) fail("finish: goroutine {} is not running on a thread; select its thread", *g);
+    if (!cg || !cg->tid)
+      fail("finish: goroutine {} is not running on a thread; select its thread", *g);
     tid = *cg->tid;
   }
   if (tid != s.current_tid()) s.select_thread(tid);
@@ -427,7 +429,8 @@ void finish(session& s, const command_args&) {
       cfa = frames[phys + 1].sp;
     else
       cfa = cfa_of(s, frames[phys].where.pc, frames[phys].sp);
-    if (!cfa) fail("finish: cannot find the frame of {}", frames[phys].where.function.value_or("??"));
+    if (!cfa)
+      fail("finish: cannot find the frame of {}", frames[phys].where.function.value_or("??"));
     plan.prepare_frame(frames[phys].where.pc, *cfa, int(phys - std::size_t(n)));
     plan.add_exit_stops();
   } else {

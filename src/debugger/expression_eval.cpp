@@ -29,8 +29,9 @@ memory_reader process_reader(session& s) {
 
 // The CFA of the frame running at pc with stack pointer sp: from .gopclntab's SP delta (right
 // at every pc of Go code), else from .debug_frame.
-std::optional<std::uint64_t> frame_cfa(session& s, std::uint64_t pc, std::uint64_t sp,
-                                       const std::function<std::optional<std::uint64_t>(int)>& reg) {
+std::optional<std::uint64_t> frame_cfa(
+    session& s, std::uint64_t pc, std::uint64_t sp,
+    const std::function<std::optional<std::uint64_t>(int)>& reg) {
   if (!s.has_binary()) return std::nullopt;
   file_addr fa = s.bias().to_file(virt_addr(pc));
   if (auto* tab = s.bin().pclntab())
@@ -48,9 +49,10 @@ std::optional<std::uint64_t> frame_cfa(session& s, std::uint64_t pc, std::uint64
 const dwarf_info& dwarf_or_fail(session& s) {
   auto* dw = s.bin().dwarf();
   if (!dw)
-    fail("{} has no DWARF (stripped with -s -w?): variables and types are not available; "
-         "bt, list and breakpoints still work",
-         s.bin().path());
+    fail(
+        "{} has no DWARF (stripped with -s -w?): variables and types are not available; "
+        "bt, list and breakpoints still work",
+        s.bin().path());
   return *dw;
 }
 
@@ -70,8 +72,7 @@ struct frame_env {
   const std::vector<dwarf_variable>* locals_ = nullptr;
   std::string package;
 
-  frame_env(session& sess, const frame_registers& fr)
-      : s(sess), f(fr), dw(dwarf_or_fail(sess)) {
+  frame_env(session& sess, const frame_registers& fr) : s(sess), f(fr), dw(dwarf_or_fail(sess)) {
     ctx.read_register = f.reg;
     ctx.read_memory = process_reader(s);
     ctx.cfa = f.cfa;
@@ -123,9 +124,12 @@ std::optional<scalar_t> scalar_of(const go_value& v, const memory_reader& mem,
   const go_type& t = *v.type;
   std::size_t sz = std::size_t(std::min<std::uint64_t>(t.size, 8));
   switch (t.kind) {
-    case go_kind::boolean: return scalar_t(load_le(v.bytes, 0, 1) != 0);
-    case go_kind::int_: return scalar_t(sign_extend(load_le(v.bytes, 0, sz), sz));
-    case go_kind::uint_: return scalar_t(load_le(v.bytes, 0, sz));
+    case go_kind::boolean:
+      return scalar_t(load_le(v.bytes, 0, 1) != 0);
+    case go_kind::int_:
+      return scalar_t(sign_extend(load_le(v.bytes, 0, sz), sz));
+    case go_kind::uint_:
+      return scalar_t(load_le(v.bytes, 0, sz));
     case go_kind::float_:
       if (t.size == 4)
         return scalar_t(double(std::bit_cast<float>(std::uint32_t(load_le(v.bytes, 0, 4)))));
@@ -133,7 +137,8 @@ std::optional<scalar_t> scalar_of(const go_value& v, const memory_reader& mem,
     case go_kind::pointer:
     case go_kind::chan:
     case go_kind::func:
-    case go_kind::map: return scalar_t(load_le(v.bytes, 0, 8));
+    case go_kind::map:
+      return scalar_t(load_le(v.bytes, 0, 8));
     case go_kind::string: {
       if (t.name == "string literal") return scalar_t(std::string(v.bytes.begin(), v.bytes.end()));
       std::uint64_t len = load_le(v.bytes, 8, 8);
@@ -141,7 +146,8 @@ std::optional<scalar_t> scalar_of(const go_value& v, const memory_reader& mem,
       auto data = read_bytes(mem, load_le(v.bytes, 0, 8), std::size_t(len));
       return scalar_t(std::string(data.begin(), data.end()));
     }
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -161,7 +167,8 @@ frame_registers selected_frame(session& s) {
   int n = s.current_frame();
   auto frames = current_stack(s, std::size_t(n) + 1);
   if (frames.empty()) fail("no stack to evaluate in");
-  if (std::size_t(n) >= frames.size()) fail("no frame {}: the stack has {} frames", n, frames.size());
+  if (std::size_t(n) >= frames.size())
+    fail("no frame {}: the stack has {} frames", n, frames.size());
   const frame_record& fr = frames[std::size_t(n)];
   // Frame 0 of a thread (the selected goroutine's, when a thread runs it): every register.
   std::optional<pid_t> tid;
@@ -528,7 +535,8 @@ bool evaluate_condition(session& s, pid_t tid, const std::string& expr) {
   cond_parser p{s, thread_frame(s, tid), expr, 0, std::nullopt, {}};
   bool v = p.or_expr();
   p.skip_ws();
-  if (p.at != p.text.size()) fail("condition: unexpected '{}' at position {}", p.text.substr(p.at), p.at);
+  if (p.at != p.text.size())
+    fail("condition: unexpected '{}' at position {}", p.text.substr(p.at), p.at);
   return v;
 }
 

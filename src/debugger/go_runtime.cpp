@@ -21,9 +21,13 @@ std::optional<std::uint64_t> wait_reason_count_from_code(session& s);  // go_run
 go_runtime::go_runtime(session& s) : s_(s), st_(std::make_unique<state>()) {}
 go_runtime::~go_runtime() = default;
 
-go_runtime::state& go_runtime::st() { return *st_; }
+go_runtime::state& go_runtime::st() {
+  return *st_;
+}
 
-bool go_runtime::available() { return resolve_layout(s_, *st_) != nullptr; }
+bool go_runtime::available() {
+  return resolve_layout(s_, *st_) != nullptr;
+}
 
 std::optional<std::string> go_runtime::layout_source() {
   if (auto* l = resolve_layout(s_, *st_)) return l->source;
@@ -63,8 +67,7 @@ thread_goroutine go_runtime::goroutine_on_thread(pid_t tid) {
     out.tls_g.reset();  // not a g: TLS not set up by the Go runtime yet
     return out;
   }
-  if (auto m = proc.read_value<std::uint64_t>(virt_addr(*out.tls_g + l->g_m)); m && *m)
-    out.m = *m;
+  if (auto m = proc.read_value<std::uint64_t>(virt_addr(*out.tls_g + l->g_m)); m && *m) out.m = *m;
   if (*goid != 0) {
     out.g = out.tls_g;
     return out;
@@ -234,7 +237,7 @@ bool is_runtime_helper(std::string_view wrapper, std::string_view callee) {
 // The function a go-statement wrapper starts: the outermost call inlined into it, or the first
 // call to a function outside the runtime. nullopt when `fn` is not such a wrapper.
 std::optional<std::string> unwrap_go_wrapper(session& s, const function_info& fn) {
-  bool gowrap = ends_with_number_after(fn.name, ".gowrap");           // go1.22+
+  bool gowrap = ends_with_number_after(fn.name, ".gowrap");            // go1.22+
   bool closure = !gowrap && ends_with_number_after(fn.name, ".func");  // go1.17..1.21
   if (!gowrap && !closure) return std::nullopt;
   const gopclntab* tab = s.bin().pclntab();

@@ -30,22 +30,22 @@ class session;
 struct g_info {
   std::uint64_t addr = 0;  // the runtime.g
   std::int64_t goid = 0;
-  std::uint32_t status_raw = 0;              // atomicstatus, _Gscan included
-  std::string status;                        // CONTRACT.md's name
-  std::optional<std::string> wait_reason;    // the runtime's own string
-  std::uint64_t pc = 0, sp = 0, bp = 0;      // live registers when running, else g.sched
+  std::uint32_t status_raw = 0;            // atomicstatus, _Gscan included
+  std::string status;                      // CONTRACT.md's name
+  std::optional<std::string> wait_reason;  // the runtime's own string
+  std::uint64_t pc = 0, sp = 0, bp = 0;    // live registers when running, else g.sched
   std::uint64_t sched_pc = 0, sched_sp = 0, sched_bp = 0;  // g.sched as saved
-  std::uint64_t startpc = 0, gopc = 0;       // go f(): f's entry; the go statement's pc
-  std::optional<std::int64_t> parent_goid;   // go1.21+
-  std::optional<std::uint64_t> m;            // g.m
-  std::optional<pid_t> tid;                  // the thread running it, if any
-  bool system = false;                       // a runtime goroutine (as runtime.isSystemGoroutine)
+  std::uint64_t startpc = 0, gopc = 0;      // go f(): f's entry; the go statement's pc
+  std::optional<std::int64_t> parent_goid;  // go1.21+
+  std::optional<std::uint64_t> m;           // g.m
+  std::optional<pid_t> tid;                 // the thread running it, if any
+  bool system = false;                      // a runtime goroutine (as runtime.isSystemGoroutine)
 };
 
 struct m_info {
   std::uint64_t addr = 0;
   std::int64_t id = 0;
-  std::optional<pid_t> tid;                  // m.procid
+  std::optional<pid_t> tid;  // m.procid
   std::optional<std::uint64_t> curg;
   std::optional<std::int64_t> curg_goid;
   std::optional<std::int32_t> p_id;
@@ -55,10 +55,10 @@ struct m_info {
 // The goroutine a thread works for, as Delve says it: the g in the thread's TLS slot, or, when
 // that is the M's g0 or gsignal (goid 0: the thread is on the system stack), the M's curg.
 struct thread_goroutine {
-  std::optional<std::uint64_t> g;       // the user goroutine (nullopt: none, e.g. an idle M)
-  std::optional<std::uint64_t> tls_g;   // what the TLS slot holds
-  std::optional<std::uint64_t> m;       // tls_g.m
-  bool system_stack = false;            // tls_g is g0/gsignal and g came from m.curg
+  std::optional<std::uint64_t> g;      // the user goroutine (nullopt: none, e.g. an idle M)
+  std::optional<std::uint64_t> tls_g;  // what the TLS slot holds
+  std::optional<std::uint64_t> m;      // tls_g.m
+  bool system_stack = false;           // tls_g is g0/gsignal and g came from m.curg
 };
 
 class go_runtime {

@@ -59,7 +59,9 @@ std::vector<code_ref> refs_of(const std::vector<instruction>& code) {
   return out;
 }
 
-bool is_load(const code_ref& r) { return !r.store && r.mnemonic.starts_with("mov"); }
+bool is_load(const code_ref& r) {
+  return !r.store && r.mnemonic.starts_with("mov");
+}
 
 template <typename T>
 std::optional<T> peek(session& s, std::uint64_t a) {
@@ -197,13 +199,20 @@ std::optional<std::uint64_t> go_runtime::global_address(std::string_view name) {
       found = s_.bias().to_virt(sym->addr).value();
     } else if (s_.has_process() && s_.bin().pclntab()) {
       std::string n(name);
-      if (n == "runtime.allgs") found = find_allgs(s_);
-      else if (n == "runtime.allglen") found = find_allglen(s_, *this);
-      else if (n == "runtime.allm") found = find_allm(s_, *this);
-      else if (n == "runtime.allp") found = find_allp(s_);
-      else if (n == "runtime.gomaxprocs") found = find_gomaxprocs(s_);
-      else if (n == "runtime.ncpu" || n == "runtime.numCPUStartup") found = find_ncpu(s_);
-      else if (n == "runtime.waitReasonStrings") found = find_wait_reason_strings(s_);
+      if (n == "runtime.allgs")
+        found = find_allgs(s_);
+      else if (n == "runtime.allglen")
+        found = find_allglen(s_, *this);
+      else if (n == "runtime.allm")
+        found = find_allm(s_, *this);
+      else if (n == "runtime.allp")
+        found = find_allp(s_);
+      else if (n == "runtime.gomaxprocs")
+        found = find_gomaxprocs(s_);
+      else if (n == "runtime.ncpu" || n == "runtime.numCPUStartup")
+        found = find_ncpu(s_);
+      else if (n == "runtime.waitReasonStrings")
+        found = find_wait_reason_strings(s_);
     }
   }
   // Only a success is kept for good: before the runtime initialised a global, a check that

@@ -31,11 +31,10 @@ struct layout {
   // runtime.gobuf
   std::uint64_t gobuf_sp = 0, gobuf_pc = 8, gobuf_bp = 0;
   // runtime.m
-  std::uint64_t m_g0 = 0, m_procid = 0, m_gsignal = 0, m_curg = 0, m_p = 0, m_id = 0,
-                m_alllink = 0;
+  std::uint64_t m_g0 = 0, m_procid = 0, m_gsignal = 0, m_curg = 0, m_p = 0, m_id = 0, m_alllink = 0;
   // runtime.p
   std::uint64_t p_id = 0;
-  std::string ncpu_var;                        // "runtime.ncpu" or "runtime.numCPUStartup"
+  std::string ncpu_var;                         // "runtime.ncpu" or "runtime.numCPUStartup"
   std::vector<std::string> table_wait_reasons;  // from the table row, if any
 
   std::uint64_t g_span() const;  // bytes of a g to read to get every field above
@@ -65,8 +64,8 @@ struct user_frame {
 
 // Reads `each` bytes at every address into out[i*each ...], with as few process_vm_readv
 // calls as IOV_MAX allows. ok[i] says whether range i was read whole.
-void read_many(pid_t pid, std::span<const std::uint64_t> addrs, std::size_t each,
-               std::uint8_t* out, std::vector<char>& ok);
+void read_many(pid_t pid, std::span<const std::uint64_t> addrs, std::size_t each, std::uint8_t* out,
+               std::vector<char>& ok);
 
 // Delve's rule for "user code" (its UserCurrent location): a qualified name, not in package
 // runtime unless exported (runtime.Gosched), not internal/ or runtime/internal/.
@@ -89,7 +88,7 @@ struct go_runtime::state {
     bool known = false;      // the pclntab has a function there
     bool outermost = false;  // nothing above it is a caller (goexit, mstart, ...)
     std::int64_t sp_delta = -1;
-    int user = -1;           // index into user_frames, or -1
+    int user = -1;  // index into user_frames, or -1
   };
   std::unordered_map<std::uint64_t, pc_info> pcs;
   std::vector<rt::user_frame> user_frames;  // pc left 0: the caller fills the physical pc
@@ -107,7 +106,8 @@ std::optional<rt::raw_g> read_one_g(session& s, const rt::layout& l, std::uint64
 // starts[i] = {pc, sp}; result[i] = {physical pc, index into st.user_frames} of the first user
 // frame, or {0, -1}.
 std::vector<std::pair<std::uint64_t, int>> user_frames_from(
-    session& s, go_runtime::state& st, std::span<const std::pair<std::uint64_t, std::uint64_t>> starts);
+    session& s, go_runtime::state& st,
+    std::span<const std::pair<std::uint64_t, std::uint64_t>> starts);
 
 // Which thread runs which goroutine (g address -> tid), Delve's way (goroutine_on_thread).
 std::unordered_map<std::uint64_t, pid_t> goroutine_threads(session& s, go_runtime& rt);

@@ -26,8 +26,8 @@ struct thread_state {
   pid_t tid = 0;
   bool stopped = false;
   bool interrupt_requested = false;
-  int pending_signal = 0;         // delivered on the next resume
-  bool step_over_site = false;    // reported at an int3 site: execute the original instruction first
+  int pending_signal = 0;       // delivered on the next resume
+  bool step_over_site = false;  // reported at an int3 site: execute the original instruction first
   std::optional<user_regs_struct> regs;  // cache, valid while stopped
   bool regs_dirty = false;
 };

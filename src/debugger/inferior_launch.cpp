@@ -171,8 +171,7 @@ std::unique_ptr<inferior> inferior::attach(pid_t pid) {
         int e = errno;
         inf->alive_ = inf->threads_.empty() ? false : inf->alive_;
         if (e == EPERM)
-          fail("attach {}: permission denied (ptrace_scope, capabilities, or another tracer)",
-               pid);
+          fail("attach {}: permission denied (ptrace_scope, capabilities, or another tracer)", pid);
         fail("attach {}: {}", pid, std::strerror(e));
       }
       thread_state t;

@@ -39,8 +39,8 @@ void inferior::read_or_fail(virt_addr a, std::span<std::uint8_t> out) const {
 void inferior::write(virt_addr a, std::span<const std::uint8_t> bytes) {
   // Keep int3s in place under a write that covers them: the new byte becomes the "original".
   std::vector<std::uint8_t> buf(bytes.begin(), bytes.end());
-  for (auto it = sites_.lower_bound(a.value()); it != sites_.end() && it->first < a.value() + buf.size();
-       ++it) {
+  for (auto it = sites_.lower_bound(a.value());
+       it != sites_.end() && it->first < a.value() + buf.size(); ++it) {
     if (!it->second.inserted) continue;
     it->second.original = buf[it->first - a.value()];
     buf[it->first - a.value()] = int3;
@@ -54,8 +54,10 @@ void inferior::forget_decoded(std::uint64_t lo, std::uint64_t hi) {
   if (decoded_sites_.empty()) return;
   auto it = decoded_sites_.lower_bound(lo >= max_instruction_size ? lo - max_instruction_size : 0);
   while (it != decoded_sites_.end() && it->first < hi) {
-    if (it->first + it->second.bytes.size() > lo) it = decoded_sites_.erase(it);
-    else ++it;
+    if (it->first + it->second.bytes.size() > lo)
+      it = decoded_sites_.erase(it);
+    else
+      ++it;
   }
 }
 

@@ -22,13 +22,18 @@ namespace {
 // Written by the SIGINT handler; the only way a signal handler can talk to the loop.
 std::atomic<bool> interrupt_pending{false};
 
-constexpr int si_kernel = 0x80;   // int3
-constexpr int trap_trace = 2;     // single-step
+constexpr int si_kernel = 0x80;  // int3
+constexpr int trap_trace = 2;    // single-step
 // Signals a user wants to see: faults and aborts. Everything else (SIGURG for preemption,
 // SIGPROF, SIGPIPE, SIGCHLD, ...) goes straight to the program.
 bool reported_signal(int sig) {
   switch (sig) {
-    case SIGSEGV: case SIGBUS: case SIGILL: case SIGFPE: case SIGABRT: case SIGTRAP:
+    case SIGSEGV:
+    case SIGBUS:
+    case SIGILL:
+    case SIGFPE:
+    case SIGABRT:
+    case SIGTRAP:
       return true;
     default:
       return false;
@@ -39,8 +44,8 @@ bool reported_signal(int sig) {
 // it must not be added back, or stop_all() would wait for it forever.
 bool task_exists(pid_t pid, pid_t tid) {
   std::error_code ec;
-  return std::filesystem::exists(
-      "/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid), ec);
+  return std::filesystem::exists("/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid),
+                                 ec);
 }
 thread_state new_thread(pid_t tid) {
   thread_state t;
@@ -49,7 +54,9 @@ thread_state new_thread(pid_t tid) {
 }
 }  // namespace
 
-void inferior::request_interrupt() { interrupt_pending = true; }
+void inferior::request_interrupt() {
+  interrupt_pending = true;
+}
 
 std::vector<pid_t> inferior::thread_ids() const {
   std::vector<pid_t> out;
@@ -78,7 +85,9 @@ void inferior::flush_regs(thread_state& t) {
   t.regs_dirty = false;
 }
 
-void inferior::drop_thread(pid_t tid) { threads_.erase(tid); }
+void inferior::drop_thread(pid_t tid) {
+  threads_.erase(tid);
+}
 
 void inferior::mark_reported(pid_t tid) {
   auto& t = threads_.at(tid);
@@ -113,8 +122,10 @@ void inferior::step_over(thread_state& t) {
     }
     if (w->what != wait_result::kind::stopped) {
       // The instruction ended the thread (exit) or the process; the main loop sees the rest.
-      if (w->tid != pid_) drop_thread(tid);
-      else deferred_exit_ = *w;
+      if (w->tid != pid_)
+        drop_thread(tid);
+      else
+        deferred_exit_ = *w;
       break;
     }
     auto& th = threads_.at(tid);
@@ -333,7 +344,8 @@ inferior_event inferior::resume(const hit_filter& filter) {
       while (!ev) {
         if (interrupt_pending.exchange(false)) {
           stop_all();
-          pid_t tid = threads_.count(pid_) ? pid_ : (threads_.empty() ? pid_ : threads_.begin()->first);
+          pid_t tid =
+              threads_.count(pid_) ? pid_ : (threads_.empty() ? pid_ : threads_.begin()->first);
           return inferior_event{inferior_event::kind::interrupt, tid, 0, 0};
         }
         auto w = wait_thread(-1);

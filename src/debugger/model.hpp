@@ -101,8 +101,8 @@ struct goroutine_record {
   std::int64_t id = 0;
   std::string status;
   std::optional<std::string> wait_reason;
-  code_location where;        // current user frame
-  std::uint64_t raw_pc = 0;   // the goroutine's own pc, even inside the runtime
+  code_location where;       // current user frame
+  std::uint64_t raw_pc = 0;  // the goroutine's own pc, even inside the runtime
   std::optional<std::string> start_function;
   std::optional<std::string> created_by;
   std::optional<int> tid;
@@ -122,7 +122,7 @@ struct thread_record {
 struct value_record {
   std::string expr;
   std::optional<std::string> type;
-  std::string text;                                 // Go's own way of showing it
+  std::string text;  // Go's own way of showing it
   std::optional<std::variant<std::int64_t, std::uint64_t, double, bool, std::string>> scalar;
 };
 

@@ -46,7 +46,8 @@ void detach(pid_t tid, int sig) {
 
 user_regs_struct get_regs(pid_t tid) {
   user_regs_struct regs{};
-  if (ptrace(PTRACE_GETREGS, tid, nullptr, &regs) == -1) fail_errno("read registers of thread {}", tid);
+  if (ptrace(PTRACE_GETREGS, tid, nullptr, &regs) == -1)
+    fail_errno("read registers of thread {}", tid);
   return regs;
 }
 

@@ -16,7 +16,7 @@ constexpr long exit_kill = 0x100000;  // PTRACE_O_EXITKILL: only for a program w
 constexpr long options = 0x1 /*TRACESYSGOOD*/ | 0x2 /*FORK*/ | 0x4 /*VFORK*/ | 0x8 /*CLONE*/ |
                          0x10 /*EXEC*/ | 0x20 /*VFORKDONE*/ | exit_kill;
 
-void seize(pid_t tid);  // with `options`
+void seize(pid_t tid);      // with `options`
 bool interrupt(pid_t tid);  // false if the thread is gone
 void cont(pid_t tid, int sig);
 bool cont_if_alive(pid_t tid, int sig);
@@ -40,7 +40,7 @@ struct wait_result {
 // look at its interrupt flag; with `nohang`, also when nothing is ready.
 std::optional<wait_result> wait_thread(pid_t who, bool nohang = false);
 
-std::string signal_name(int sig);  // "SIGSEGV"
+std::string signal_name(int sig);            // "SIGSEGV"
 int signal_number(const std::string& name);  // 0 if unknown
 
 }  // namespace godbg

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+// Tables laid out by hand, a row per line: clang-format would put one field per line.
+// clang-format off
 namespace godbg {
 namespace {
 
@@ -328,3 +330,4 @@ std::optional<std::string_view> wait_reason_string(const runtime_layout& layout,
 }
 
 }  // namespace godbg
+// clang-format on

@@ -17,8 +17,16 @@ namespace godbg {
 
 // The values of runtime.g.atomicstatus (runtime2.go); with _Gscan or'ed in while the GC scans.
 enum class g_status : std::uint32_t {
-  idle = 0, runnable = 1, running = 2, syscall = 3, waiting = 4, moribund_unused = 5,
-  dead = 6, enqueue_unused = 7, copystack = 8, preempted = 9,
+  idle = 0,
+  runnable = 1,
+  running = 2,
+  syscall = 3,
+  waiting = 4,
+  moribund_unused = 5,
+  dead = 6,
+  enqueue_unused = 7,
+  copystack = 8,
+  preempted = 9,
   leaked = 10,     // go1.26+: a goroutine the GC found blocked forever
   deadextra = 11,  // go1.26+: a dead g parked on an extra M for cgo callbacks
 };
@@ -40,7 +48,7 @@ struct runtime_layout {
   std::uint64_t g_atomicstatus;              // uint32
   std::uint64_t g_goid;                      // int64 (1.19), uint64 (1.20+)
   std::uint64_t g_schedlink, g_waitsince;
-  std::uint64_t g_waitreason;                // uint8, index into wait_reasons
+  std::uint64_t g_waitreason;  // uint8, index into wait_reasons
   std::uint64_t g_lockedm;
   std::optional<std::uint64_t> g_parentgoid;  // go1.21+, uint64
   std::uint64_t g_gopc, g_ancestors, g_startpc, g_waiting, g_labels;
@@ -52,9 +60,9 @@ struct runtime_layout {
   std::uint64_t gobuf_lr, gobuf_bp, gobuf_size;
 
   // runtime.m
-  std::uint64_t m_g0, m_procid /* uint64: the thread id */, m_gsignal, m_tls, m_curg, m_p,
-      m_nextp, m_oldp, m_id /* int64 */, m_spinning, m_blocked, m_alllink, m_schedlink,
-      m_lockedg, m_vdsosp, m_vdsopc, m_size;
+  std::uint64_t m_g0, m_procid /* uint64: the thread id */, m_gsignal, m_tls, m_curg, m_p, m_nextp,
+      m_oldp, m_id /* int64 */, m_spinning, m_blocked, m_alllink, m_schedlink, m_lockedg, m_vdsosp,
+      m_vdsopc, m_size;
 
   // runtime.p
   std::uint64_t p_id /* int32 */, p_status /* uint32 */, p_link, p_m, p_runqhead, p_runqtail,
@@ -75,15 +83,15 @@ struct runtime_layout {
 // Variables whose names and types did not change 1.19-1.26 (only useful with a symbol table:
 // -s strips it too, and then only the layouts above remain).
 namespace runtime_vars {
-inline constexpr std::string_view allgs = "runtime.allgs";        // []*g
-inline constexpr std::string_view allglen = "runtime.allglen";    // uintptr
-inline constexpr std::string_view allm = "runtime.allm";          // *m, linked by m.alllink
-inline constexpr std::string_view allp = "runtime.allp";          // []*p; len = Ps
+inline constexpr std::string_view allgs = "runtime.allgs";            // []*g
+inline constexpr std::string_view allglen = "runtime.allglen";        // uintptr
+inline constexpr std::string_view allm = "runtime.allm";              // *m, linked by m.alllink
+inline constexpr std::string_view allp = "runtime.allp";              // []*p; len = Ps
 inline constexpr std::string_view gomaxprocs = "runtime.gomaxprocs";  // int32
-inline constexpr std::string_view sched = "runtime.sched";        // schedt
-inline constexpr std::string_view m0 = "runtime.m0";              // m
-inline constexpr std::string_view g0 = "runtime.g0";              // g
-inline constexpr std::string_view newprocs = "runtime.newprocs";  // int32
+inline constexpr std::string_view sched = "runtime.sched";            // schedt
+inline constexpr std::string_view m0 = "runtime.m0";                  // m
+inline constexpr std::string_view g0 = "runtime.g0";                  // g
+inline constexpr std::string_view newprocs = "runtime.newprocs";      // int32
 }  // namespace runtime_vars
 
 // "go1.19.8", "go1.26.8", "go1.21rc2", "go1.22.0 X:boringcrypto" -> {minor, patch};

@@ -131,7 +131,9 @@ void session::attach(pid_t pid) {
   out_.stop(stop, source_context(stop.where, 2, 2));
 }
 
-void session::require_stopped() { process(); }
+void session::require_stopped() {
+  process();
+}
 
 void session::select_thread(pid_t tid) {
   if (!process().has_thread(tid)) fail("no thread {}", tid);
@@ -190,15 +192,24 @@ void session::report_event(const inferior_event& ev) {
   stop_record rec;
   rec.tid = ev.tid;
   switch (ev.what) {
-    case k::breakpoint: rec.reason = "breakpoint"; break;
-    case k::step: rec.reason = "step"; break;
+    case k::breakpoint:
+      rec.reason = "breakpoint";
+      break;
+    case k::step:
+      rec.reason = "step";
+      break;
     case k::signal:
       rec.reason = "signal";
       rec.signal = signal_name(ev.code);
       break;
-    case k::interrupt: rec.reason = "interrupt"; break;
-    case k::exec: rec.reason = "exec"; break;
-    default: break;
+    case k::interrupt:
+      rec.reason = "interrupt";
+      break;
+    case k::exec:
+      rec.reason = "exec";
+      break;
+    default:
+      break;
   }
   if (ev.what == k::exec) on_exec();
   std::optional<int> temp_to_delete;

@@ -78,8 +78,7 @@ class session {
   code_location describe_in(std::uint64_t pc, const std::string& function) const;
   // Where a breakpoint's site is, as its spec asked: in the function it names.
   code_location describe_site(const user_breakpoint& bp, virt_addr site) const;
-  std::vector<source_line_record> source_context(const code_location& where, int before,
-                                                 int after);
+  std::vector<source_line_record> source_context(const code_location& where, int before, int after);
   source_files& sources() { return sources_; }
   std::optional<std::uint64_t> function_breakpoint_address(const function_info& f) const;
   std::vector<frame_record> backtrace(pid_t tid, std::size_t max_frames);

@@ -143,7 +143,9 @@ std::vector<frame_record> session::backtrace_from(std::uint64_t pc, std::uint64_
     } else {
       auto frames = unwind_frame_pointers(
           pc, sp, fp,
-          [&](std::uint64_t a, std::span<std::uint8_t> buf) { return proc.read(virt_addr(a), buf); },
+          [&](std::uint64_t a, std::span<std::uint8_t> buf) {
+            return proc.read(virt_addr(a), buf);
+          },
           2);
       if (frames.size() < 2) break;
       pc = frames[1].pc;

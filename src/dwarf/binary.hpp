@@ -41,7 +41,7 @@ class binary {
   const elf_file& elf() const { return *elf_; }
   const elf_symbols& symbols() const { return *symbols_; }
   const gopclntab* pclntab() const { return pclntab_.get(); }
-  const dwarf_info* dwarf() const;  // nullptr if the binary has none
+  const dwarf_info* dwarf() const;    // nullptr if the binary has none
   const eh_frame* eh_frames() const;  // C code's call frame information; nullptr if none
   // Whether DWARF has been opened (and its sections inflated): what a fast path must avoid.
   bool dwarf_loaded() const { return dwarf_ != nullptr; }

@@ -56,8 +56,7 @@ std::span<const std::uint8_t> find_blob(const elf_file& f) {
     if (!bytes) continue;
     std::size_t skew = (16 - seg.vaddr.value() % 16) % 16;
     for (std::size_t o = skew; o + magic.size() <= bytes->size() && o < (1u << 16); o += 16)
-      if (std::memcmp(bytes->data() + o, magic.data(), magic.size()) == 0)
-        return bytes->subspan(o);
+      if (std::memcmp(bytes->data() + o, magic.data(), magic.size()) == 0) return bytes->subspan(o);
   }
   return {};
 }
@@ -74,10 +73,18 @@ std::string unquote(std::string_view v) {
     }
     char c = v[++i];
     switch (c) {
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case 'r': out += '\r'; break;
-      default: out += c; break;  // \\ and \" (and anything unusual, leniently)
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      default:
+        out += c;
+        break;  // \\ and \" (and anything unusual, leniently)
     }
   }
   return out;
@@ -107,9 +114,11 @@ void parse_module_info(std::string_view text, build_info& out) {
     } else if (f[0] == "mod" && f.size() >= 3) {
       out.main_version = f[2];
     } else if (f[0] == "dep" && f.size() >= 3) {
-      out.deps.push_back({std::string(f[1]), std::string(f[2]), f.size() > 3 ? std::string(f[3]) : ""});
+      out.deps.push_back(
+          {std::string(f[1]), std::string(f[2]), f.size() > 3 ? std::string(f[3]) : ""});
     } else if (f[0] == "=>" && f.size() >= 3 && !out.deps.empty()) {
-      out.deps.back() = {std::string(f[1]), std::string(f[2]), f.size() > 3 ? std::string(f[3]) : ""};
+      out.deps.back() = {std::string(f[1]), std::string(f[2]),
+                         f.size() > 3 ? std::string(f[3]) : ""};
     } else if (f[0] == "build" && f.size() >= 2) {
       auto kv = line.substr(6);  // after "build\t": the value may itself hold tabs
       auto eq = kv.find('=');

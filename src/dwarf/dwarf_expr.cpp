@@ -35,8 +35,8 @@ std::vector<token> lex(std::string_view s) {
     if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
       std::size_t j = i;
       // Package paths ("net/http.x") keep their slashes.
-      while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_' ||
-                              s[j] == '/'))
+      while (j < s.size() &&
+             (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_' || s[j] == '/'))
         ++j;
       t.k = token::ident;
       t.text = s.substr(i, j - i);
@@ -215,7 +215,8 @@ struct evaluator {
 
   // --- operations
   go_value deref(const go_value& p) {
-    if (p.type->kind != go_kind::pointer) fail("cannot dereference {} (not a pointer)", p.type->name);
+    if (p.type->kind != go_kind::pointer)
+      fail("cannot dereference {} (not a pointer)", p.type->name);
     std::uint64_t addr = load_le(p.bytes, 0, 8);
     if (!addr) fail("nil pointer dereference");
     if (!p.type->elem) fail("cannot dereference {}", p.type->name);
@@ -242,8 +243,7 @@ struct evaluator {
   }
 
   go_value field(go_value v, const std::string& name) {
-    if (v.type->kind == go_kind::pointer && v.type->elem &&
-        v.type->elem->kind == go_kind::struct_)
+    if (v.type->kind == go_kind::pointer && v.type->elem && v.type->elem->kind == go_kind::struct_)
       v = deref(v);  // Go's automatic (*p).f
     if (v.type->kind != go_kind::struct_)
       fail("{} is not a struct: it has no field {}", v.type->name, name);

@@ -111,7 +111,8 @@ struct walker {
       walk_group(dir, *group);
       return;
     }
-    if (dir_len < 0 || std::uint64_t(dir_len) > max_tables) fail("map directory length {} is implausible", dir_len);
+    if (dir_len < 0 || std::uint64_t(dir_len) > max_tables)
+      fail("map directory length {} is implausible", dir_len);
     auto dir_bytes = read_bytes(mem, dir, std::size_t(dir_len) * 8);
     std::set<std::uint64_t> seen;  // a table appears once per directory slot it covers
     const go_field& groups = need_field(table, "groups");

@@ -134,8 +134,8 @@ struct section_source {
     if (shstrndx == SHN_XINDEX) shstrndx = h0->sh_link;
     if (shnum > img.size() / eh.e_shentsize) return;
     std::span<const std::uint8_t> names;
-    if (auto sh = shdr(shstrndx); sh && sh->sh_offset <= img.size() &&
-                                  img.size() - sh->sh_offset >= sh->sh_size)
+    if (auto sh = shdr(shstrndx);
+        sh && sh->sh_offset <= img.size() && img.size() - sh->sh_offset >= sh->sh_size)
       names = img.subspan(sh->sh_offset, sh->sh_size);
     secs = std::make_unique<section[]>(shnum);
     count = shnum;
@@ -213,7 +213,9 @@ struct section_source {
   static Dwarf_Endianness byte_order(void*) { return DW_OBJECT_LSB; }
   static Dwarf_Small length_size(void*) { return 4; }
   static Dwarf_Small pointer_size(void*) { return 8; }
-  static Dwarf_Unsigned section_count(void* obj) { return static_cast<section_source*>(obj)->count; }
+  static Dwarf_Unsigned section_count(void* obj) {
+    return static_cast<section_source*>(obj)->count;
+  }
   static int load_section(void* obj, Dwarf_Half i, Dwarf_Small** out, int* err) {
     auto* self = static_cast<section_source*>(obj);
     if (i >= self->count || self->secs[i].raw.empty()) {
@@ -230,10 +232,8 @@ struct section_source {
   }
 };
 
-debug::debug(Dwarf_Debug d, std::unique_ptr<section_source> src)
-    : dbg_(d), src_(std::move(src)) {}
-debug::debug(debug&& o) noexcept
-    : dbg_(std::exchange(o.dbg_, nullptr)), src_(std::move(o.src_)) {}
+debug::debug(Dwarf_Debug d, std::unique_ptr<section_source> src) : dbg_(d), src_(std::move(src)) {}
+debug::debug(debug&& o) noexcept : dbg_(std::exchange(o.dbg_, nullptr)), src_(std::move(o.src_)) {}
 
 std::optional<debug> debug::open(const std::string& path, bool frames_only) {
   auto src = std::make_unique<section_source>();

@@ -1,8 +1,8 @@
 #pragma once
 // Thin RAII and attribute helpers over libdwarf. Internal to src/dwarf: it includes libdwarf.h,
 // whose include directory is private to the godbg_dwarf library.
-#include <libdwarf.h>
 #include <dwarf.h>
+#include <libdwarf.h>
 
 #include <cstdint>
 #include <functional>
@@ -107,7 +107,8 @@ bool has_attr(Dwarf_Debug dbg, const die& d, Dwarf_Half at);
 std::optional<std::string> attr_string(Dwarf_Debug dbg, const die& d, Dwarf_Half at);
 std::optional<std::uint64_t> attr_udata(Dwarf_Debug dbg, const die& d, Dwarf_Half at);
 std::optional<std::int64_t> attr_sdata(Dwarf_Debug dbg, const die& d, Dwarf_Half at);
-std::optional<std::uint64_t> attr_ref(Dwarf_Debug dbg, const die& d, Dwarf_Half at);  // global offset
+std::optional<std::uint64_t> attr_ref(Dwarf_Debug dbg, const die& d,
+                                      Dwarf_Half at);  // global offset
 bool attr_flag(Dwarf_Debug dbg, const die& d, Dwarf_Half at);
 std::optional<std::uint64_t> low_pc(Dwarf_Debug dbg, const die& d);
 

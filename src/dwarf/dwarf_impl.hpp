@@ -37,8 +37,8 @@ struct line_row {
 // One CU's decoded line program.
 struct line_table {
   std::vector<std::string> files;
-  std::vector<line_row> rows;           // program order; sequences end with end_sequence rows
-  std::vector<std::uint32_t> by_addr;   // rows covering a non-empty span, sorted by address
+  std::vector<line_row> rows;          // program order; sequences end with end_sequence rows
+  std::vector<std::uint32_t> by_addr;  // rows covering a non-empty span, sorted by address
   // The span of row i is [rows[i].addr, rows[i+1].addr).
 };
 
@@ -57,7 +57,7 @@ struct name_index {
   std::unordered_map<std::string, std::uint64_t> variables;  // name -> DIE offset
   std::unordered_map<std::string, std::uint64_t> types;      // name -> DIE offset
   std::unordered_map<std::string, std::uint64_t> typedefs;   // name -> DIE offset
-  std::vector<bool> merged;  // per CU
+  std::vector<bool> merged;                                  // per CU
   bool complete = false;
   std::vector<dwarf_function> all_functions;  // sorted by low, once complete
 };
@@ -99,7 +99,7 @@ struct dwarf_info::impl {
   name_index names;
   std::unordered_map<std::string, std::vector<std::size_t>> cus_by_name;
   std::optional<std::vector<std::string>> all_files;  // filled by files()
-  std::vector<std::vector<std::string>> srcfiles;  // per CU, DW_AT_*_file names
+  std::vector<std::vector<std::string>> srcfiles;     // per CU, DW_AT_*_file names
   std::vector<bool> srcfiles_loaded;
   std::unordered_map<std::uint64_t, std::unique_ptr<go_type>> types;  // by DIE offset
   std::unique_ptr<frame_index> frames;

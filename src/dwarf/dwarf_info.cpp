@@ -34,9 +34,9 @@ void dwarf_info::impl::load_cus() {
     Dwarf_Unsigned header_len = 0, abbrev_off = 0, next_off = 0, type_off = 0;
     Dwarf_Half version = 0, addr_size = 0, len_size = 0, ext_size = 0, unit_type = 0;
     Dwarf_Sig8 sig{};
-    int r = dwarf_next_cu_header_d(d(), true, &header_len, &version, &abbrev_off, &addr_size,
-                                   &len_size, &ext_size, &sig, &type_off, &next_off, &unit_type,
-                                   err.p());
+    int r =
+        dwarf_next_cu_header_d(d(), true, &header_len, &version, &abbrev_off, &addr_size, &len_size,
+                               &ext_size, &sig, &type_off, &next_off, &unit_type, err.p());
     if (r == DW_DLV_NO_ENTRY) break;
     if (r == DW_DLV_ERROR) {
       warn(fmt::format("{}: reading CU header #{}: {}", path, cus.size(), err.message()));
@@ -92,11 +92,12 @@ dwarf_info::~dwarf_info() = default;
 std::unique_ptr<dwarf_info> dwarf_info::open(const std::string& path) {
   auto dbg = dw::debug::open(path);
   if (!dbg) return nullptr;
-  return std::unique_ptr<dwarf_info>(
-      new dwarf_info(std::make_unique<impl>(std::move(*dbg), path)));
+  return std::unique_ptr<dwarf_info>(new dwarf_info(std::make_unique<impl>(std::move(*dbg), path)));
 }
 
-const std::string& dwarf_info::path() const { return impl_->path; }
+const std::string& dwarf_info::path() const {
+  return impl_->path;
+}
 
 int dwarf_info::version() const {
   impl_->load_cus();
@@ -110,7 +111,9 @@ std::string dwarf_info::producer() const {
   return dw::attr_string(impl_->d(), cu, DW_AT_producer).value_or("");
 }
 
-const std::vector<std::string>& dwarf_info::warnings() const { return impl_->warnings; }
+const std::vector<std::string>& dwarf_info::warnings() const {
+  return impl_->warnings;
+}
 
 std::optional<cfa_rule> dwarf_info::cfa_at(file_addr pc) const {
   return impl_->cfa_at(pc.value());

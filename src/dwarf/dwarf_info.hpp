@@ -14,7 +14,7 @@
 
 namespace godbg {
 
-struct go_type;  // dwarf_types.hpp
+struct go_type;         // dwarf_types.hpp
 struct dwarf_variable;  // dwarf_variables.hpp
 
 struct dwarf_line {
@@ -41,12 +41,12 @@ struct dwarf_inline_call {
 // 16 = return address column).
 struct cfa_rule {
   int cfa_register = 7;
-  std::int64_t cfa_offset = 8;              // CFA = reg + offset
-  std::optional<std::int64_t> ra_offset;    // return address saved at CFA + ra_offset
-  std::optional<std::int64_t> rbp_offset;   // rbp saved at CFA + rbp_offset; nullopt = unchanged
-                                            // (Go's CFI never mentions rbp: the unwinder must
-                                            // know Go saves it at CFA-16 in framed functions)
-  file_addr fde_low, fde_high;              // the FDE this came from
+  std::int64_t cfa_offset = 8;             // CFA = reg + offset
+  std::optional<std::int64_t> ra_offset;   // return address saved at CFA + ra_offset
+  std::optional<std::int64_t> rbp_offset;  // rbp saved at CFA + rbp_offset; nullopt = unchanged
+                                           // (Go's CFI never mentions rbp: the unwinder must
+                                           // know Go saves it at CFA-16 in framed functions)
+  file_addr fde_low, fde_high;             // the FDE this came from
 };
 
 class dwarf_info {
@@ -59,7 +59,8 @@ class dwarf_info {
 
   const std::string& path() const;
   int version() const;  // DWARF version of the first CU (4 or 5), 0 if unreadable
-  std::string producer() const;  // DW_AT_producer of the first CU, e.g. "Go cmd/compile go1.26.8; regabi"
+  std::string producer()
+      const;  // DW_AT_producer of the first CU, e.g. "Go cmd/compile go1.26.8; regabi"
 
   // --- lines
   std::optional<dwarf_line> line_at(file_addr pc) const;

@@ -197,7 +197,9 @@ std::vector<file_addr> dwarf_info::pcs_for_line(std::string_view file, int line)
   return out;
 }
 
-std::vector<std::string> dwarf_info::files() const { return impl_->all_files_list(); }
+std::vector<std::string> dwarf_info::files() const {
+  return impl_->all_files_list();
+}
 
 std::optional<std::string> dwarf_info::resolve_file(std::string_view file) const {
   return impl_->resolve_file(file);

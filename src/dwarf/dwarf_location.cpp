@@ -43,7 +43,8 @@ location evaluate_location(std::span<const dwarf_op> ops, const location_context
     st = state::memory;
   };
   auto pop = [&](const dwarf_op& op) {
-    if (stack.empty()) fail("location expression underflows its stack at {}", describe_ops({&op, 1}));
+    if (stack.empty())
+      fail("location expression underflows its stack at {}", describe_ops({&op, 1}));
     std::uint64_t v = stack.back();
     stack.pop_back();
     return v;
@@ -52,8 +53,13 @@ location evaluate_location(std::span<const dwarf_op> ops, const location_context
     location_piece p;
     p.size = size;
     switch (st) {
-      case state::none: p.k = location_piece::kind::optimized_out; break;
-      case state::reg: p.k = location_piece::kind::reg; p.reg = reg; break;
+      case state::none:
+        p.k = location_piece::kind::optimized_out;
+        break;
+      case state::reg:
+        p.k = location_piece::kind::reg;
+        p.reg = reg;
+        break;
       case state::value:
         p.k = location_piece::kind::value;
         p.value = stack.empty() ? 0 : stack.back();
@@ -79,21 +85,56 @@ location evaluate_location(std::span<const dwarf_op> ops, const location_context
       push(need_reg(ctx, a - DW_OP_breg0) + op.op1);
     } else {
       switch (a) {
-        case DW_OP_addr: push(op.op1 + ctx.load_bias); break;
-        case DW_OP_regx: st = state::reg; reg = int(op.op1); break;
-        case DW_OP_bregx: push(need_reg(ctx, int(op.op1)) + op.op2); break;
-        case DW_OP_fbreg: push(need_cfa(ctx) + op.op1); break;  // Go's frame base is the CFA
-        case DW_OP_call_frame_cfa: push(need_cfa(ctx)); break;
-        case DW_OP_const1u: case DW_OP_const1s: case DW_OP_const2u: case DW_OP_const2s:
-        case DW_OP_const4u: case DW_OP_const4s: case DW_OP_const8u: case DW_OP_const8s:
-        case DW_OP_constu: case DW_OP_consts:
+        case DW_OP_addr:
+          push(op.op1 + ctx.load_bias);
+          break;
+        case DW_OP_regx:
+          st = state::reg;
+          reg = int(op.op1);
+          break;
+        case DW_OP_bregx:
+          push(need_reg(ctx, int(op.op1)) + op.op2);
+          break;
+        case DW_OP_fbreg:
+          push(need_cfa(ctx) + op.op1);
+          break;  // Go's frame base is the CFA
+        case DW_OP_call_frame_cfa:
+          push(need_cfa(ctx));
+          break;
+        case DW_OP_const1u:
+        case DW_OP_const1s:
+        case DW_OP_const2u:
+        case DW_OP_const2s:
+        case DW_OP_const4u:
+        case DW_OP_const4s:
+        case DW_OP_const8u:
+        case DW_OP_const8s:
+        case DW_OP_constu:
+        case DW_OP_consts:
           push(op.op1);  // libdwarf sign-extends the signed forms already
           break;
-        case DW_OP_plus_uconst: push(pop(op) + op.op1); break;
-        case DW_OP_plus: { auto b = pop(op); push(pop(op) + b); break; }
-        case DW_OP_minus: { auto b = pop(op); push(pop(op) - b); break; }
-        case DW_OP_dup: { auto v = pop(op); push(v); push(v); break; }
-        case DW_OP_drop: pop(op); break;
+        case DW_OP_plus_uconst:
+          push(pop(op) + op.op1);
+          break;
+        case DW_OP_plus: {
+          auto b = pop(op);
+          push(pop(op) + b);
+          break;
+        }
+        case DW_OP_minus: {
+          auto b = pop(op);
+          push(pop(op) - b);
+          break;
+        }
+        case DW_OP_dup: {
+          auto v = pop(op);
+          push(v);
+          push(v);
+          break;
+        }
+        case DW_OP_drop:
+          pop(op);
+          break;
         case DW_OP_deref: {
           std::uint64_t addr = pop(op);
           std::uint8_t buf[8] = {};
@@ -108,9 +149,13 @@ location evaluate_location(std::span<const dwarf_op> ops, const location_context
           if (stack.empty()) fail("DW_OP_stack_value with an empty stack");
           st = state::value;
           break;
-        case DW_OP_piece: finish_piece(op.op1); break;
-        case DW_OP_nop: break;
-        default: fail("unsupported location op {}", describe_ops({&op, 1}));
+        case DW_OP_piece:
+          finish_piece(op.op1);
+          break;
+        case DW_OP_nop:
+          break;
+        default:
+          fail("unsupported location op {}", describe_ops({&op, 1}));
       }
     }
   }
@@ -133,7 +178,8 @@ std::vector<std::uint8_t> read_location(const location& loc, std::size_t size,
     out.resize(start + n);
     std::uint8_t* dst = out.data() + start;
     switch (p.k) {
-      case location_piece::kind::optimized_out: fail("value is (partly) optimized out");
+      case location_piece::kind::optimized_out:
+        fail("value is (partly) optimized out");
       case location_piece::kind::memory:
         if (!ctx.read_memory || !ctx.read_memory(p.addr, {dst, n}))
           fail("cannot read {} bytes at {:#x}", n, p.addr);
@@ -163,16 +209,26 @@ std::string describe_ops(std::span<const dwarf_op> ops) {
     if (dwarf_get_OP_name(op.atom, &name) != DW_DLV_OK || !name) name = "DW_OP_?";
     s += name;
     switch (op.atom) {
-      case DW_OP_addr: s += fmt::format(" {:#x}", op.op1); break;
-      case DW_OP_fbreg: case DW_OP_consts: case DW_OP_const1s: case DW_OP_const2s:
-      case DW_OP_const4s: case DW_OP_const8s:
+      case DW_OP_addr:
+        s += fmt::format(" {:#x}", op.op1);
+        break;
+      case DW_OP_fbreg:
+      case DW_OP_consts:
+      case DW_OP_const1s:
+      case DW_OP_const2s:
+      case DW_OP_const4s:
+      case DW_OP_const8s:
         s += fmt::format(" {}", std::int64_t(op.op1));
         break;
-      case DW_OP_piece: case DW_OP_plus_uconst: case DW_OP_constu: case DW_OP_regx:
+      case DW_OP_piece:
+      case DW_OP_plus_uconst:
+      case DW_OP_constu:
+      case DW_OP_regx:
         s += fmt::format(" {}", op.op1);
         break;
       default:
-        if (op.atom >= DW_OP_breg0 && op.atom <= DW_OP_breg31) s += fmt::format(" {}", std::int64_t(op.op1));
+        if (op.atom >= DW_OP_breg0 && op.atom <= DW_OP_breg31)
+          s += fmt::format(" {}", std::int64_t(op.op1));
     }
   }
   return s;

@@ -13,9 +13,25 @@ namespace {
 
 // reflect.Kind values.
 enum : int {
-  k_bool = 1, k_int = 2, k_int64 = 6, k_uint = 7, k_uintptr = 12, k_float32 = 13, k_float64 = 14,
-  k_complex64 = 15, k_complex128 = 16, k_array = 17, k_chan = 18, k_func = 19, k_interface = 20,
-  k_map = 21, k_pointer = 22, k_slice = 23, k_string = 24, k_struct = 25, k_unsafe_pointer = 26,
+  k_bool = 1,
+  k_int = 2,
+  k_int64 = 6,
+  k_uint = 7,
+  k_uintptr = 12,
+  k_float32 = 13,
+  k_float64 = 14,
+  k_complex64 = 15,
+  k_complex128 = 16,
+  k_array = 17,
+  k_chan = 18,
+  k_func = 19,
+  k_interface = 20,
+  k_map = 21,
+  k_pointer = 22,
+  k_slice = 23,
+  k_string = 24,
+  k_struct = 25,
+  k_unsafe_pointer = 26,
 };
 
 go_kind from_go_kind(int k) {
@@ -25,30 +41,46 @@ go_kind from_go_kind(int k) {
   if (k == k_float32 || k == k_float64) return go_kind::float_;
   if (k == k_complex64 || k == k_complex128) return go_kind::complex_;
   switch (k) {
-    case k_array: return go_kind::array;
-    case k_chan: return go_kind::chan;
-    case k_func: return go_kind::func;
-    case k_interface: return go_kind::interface;
-    case k_map: return go_kind::map;
+    case k_array:
+      return go_kind::array;
+    case k_chan:
+      return go_kind::chan;
+    case k_func:
+      return go_kind::func;
+    case k_interface:
+      return go_kind::interface;
+    case k_map:
+      return go_kind::map;
     case k_pointer:
-    case k_unsafe_pointer: return go_kind::pointer;
-    case k_slice: return go_kind::slice;
-    case k_string: return go_kind::string;
-    case k_struct: return go_kind::struct_;
-    default: return go_kind::invalid;
+    case k_unsafe_pointer:
+      return go_kind::pointer;
+    case k_slice:
+      return go_kind::slice;
+    case k_string:
+      return go_kind::string;
+    case k_struct:
+      return go_kind::struct_;
+    default:
+      return go_kind::invalid;
   }
 }
 
 go_kind from_encoding(std::uint64_t enc) {
   switch (enc) {
-    case DW_ATE_boolean: return go_kind::boolean;
+    case DW_ATE_boolean:
+      return go_kind::boolean;
     case DW_ATE_signed:
-    case DW_ATE_signed_char: return go_kind::int_;
+    case DW_ATE_signed_char:
+      return go_kind::int_;
     case DW_ATE_unsigned:
-    case DW_ATE_unsigned_char: return go_kind::uint_;
-    case DW_ATE_float: return go_kind::float_;
-    case DW_ATE_complex_float: return go_kind::complex_;
-    default: return go_kind::invalid;
+    case DW_ATE_unsigned_char:
+      return go_kind::uint_;
+    case DW_ATE_float:
+      return go_kind::float_;
+    case DW_ATE_complex_float:
+      return go_kind::complex_;
+    default:
+      return go_kind::invalid;
   }
 }
 
@@ -58,21 +90,36 @@ constexpr int max_type_depth = 200;
 
 std::string_view kind_name(go_kind k) {
   switch (k) {
-    case go_kind::invalid: return "invalid";
-    case go_kind::boolean: return "bool";
-    case go_kind::int_: return "int";
-    case go_kind::uint_: return "uint";
-    case go_kind::float_: return "float";
-    case go_kind::complex_: return "complex";
-    case go_kind::string: return "string";
-    case go_kind::pointer: return "pointer";
-    case go_kind::struct_: return "struct";
-    case go_kind::array: return "array";
-    case go_kind::slice: return "slice";
-    case go_kind::map: return "map";
-    case go_kind::chan: return "chan";
-    case go_kind::func: return "func";
-    case go_kind::interface: return "interface";
+    case go_kind::invalid:
+      return "invalid";
+    case go_kind::boolean:
+      return "bool";
+    case go_kind::int_:
+      return "int";
+    case go_kind::uint_:
+      return "uint";
+    case go_kind::float_:
+      return "float";
+    case go_kind::complex_:
+      return "complex";
+    case go_kind::string:
+      return "string";
+    case go_kind::pointer:
+      return "pointer";
+    case go_kind::struct_:
+      return "struct";
+    case go_kind::array:
+      return "array";
+    case go_kind::slice:
+      return "slice";
+    case go_kind::map:
+      return "map";
+    case go_kind::chan:
+      return "chan";
+    case go_kind::func:
+      return "func";
+    case go_kind::interface:
+      return "interface";
   }
   return "invalid";
 }
@@ -167,7 +214,8 @@ struct type_reader {
     t.size = size.value_or(t.elem ? t.elem->size * t.length : 0);
   }
 
-  void read_struct(go_type& t, const dw::die& die, go_kind kind, std::optional<std::uint64_t> size) {
+  void read_struct(go_type& t, const dw::die& die, go_kind kind,
+                   std::optional<std::uint64_t> size) {
     t.kind = kind == go_kind::invalid ? go_kind::struct_ : kind;
     t.size = size.value_or(0);
     dw::for_each_child(d(), die, [&](const dw::die& c) {
@@ -270,14 +318,17 @@ const go_type* dwarf_info::impl::type_named(std::string_view name) {
   // Go's linker puts every type in the "runtime" CU.
   std::string key(name);
   std::optional<std::uint64_t> off;
-  search_names("runtime", [&] {
-    if (auto it = names.types.find(key); it != names.types.end()) {
-      off = it->second;
-    } else if (auto td = names.typedefs.find(key); td != names.typedefs.end()) {
-      off = td->second;
-    }
-    return off.has_value();
-  }, true);
+  search_names(
+      "runtime",
+      [&] {
+        if (auto it = names.types.find(key); it != names.types.end()) {
+          off = it->second;
+        } else if (auto td = names.typedefs.find(key); td != names.typedefs.end()) {
+          off = td->second;
+        }
+        return off.has_value();
+      },
+      true);
   return off ? type_at(*off) : nullptr;
 }
 
@@ -288,14 +339,17 @@ namespace {
 std::optional<std::uint64_t> type_die_offset(dwarf_info::impl& in, std::string_view name) {
   std::string key(name);
   std::optional<std::uint64_t> off;
-  in.search_names("runtime", [&] {
-    if (auto it = in.names.types.find(key); it != in.names.types.end()) {
-      off = it->second;
-    } else if (auto td = in.names.typedefs.find(key); td != in.names.typedefs.end()) {
-      off = td->second;
-    }
-    return off.has_value();
-  }, true);
+  in.search_names(
+      "runtime",
+      [&] {
+        if (auto it = in.names.types.find(key); it != in.names.types.end()) {
+          off = it->second;
+        } else if (auto td = in.names.typedefs.find(key); td != in.names.typedefs.end()) {
+          off = td->second;
+        }
+        return off.has_value();
+      },
+      true);
   // Named types are typedefs of their structure: follow them to the DIE with the members.
   for (int hop = 0; off && hop < 8; ++hop) {
     dw::die d = dw::die_at(in.d(), *off);

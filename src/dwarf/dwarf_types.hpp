@@ -12,10 +12,10 @@ namespace godbg {
 enum class go_kind {
   invalid,
   boolean,
-  int_,     // int, int8..int64 (size tells which)
-  uint_,    // uint, uint8..uint64, uintptr
-  float_,   // float32, float64
-  complex_, // complex64, complex128
+  int_,      // int, int8..int64 (size tells which)
+  uint_,     // uint, uint8..uint64, uintptr
+  float_,    // float32, float64
+  complex_,  // complex64, complex128
   string,
   pointer,  // also unsafe.Pointer (elem == nullptr)
   struct_,
@@ -40,9 +40,9 @@ struct go_field {
 
 struct go_type {
   go_kind kind = go_kind::invalid;
-  std::string name;        // Go's name: "int", "main.point", "[]int", "map[string]int", "*main.point"
-  std::uint64_t size = 0;  // bytes
-  std::vector<go_field> fields;  // struct (also the runtime layout of string, slice, interface)
+  std::string name;  // Go's name: "int", "main.point", "[]int", "map[string]int", "*main.point"
+  std::uint64_t size = 0;         // bytes
+  std::vector<go_field> fields;   // struct (also the runtime layout of string, slice, interface)
   const go_type* elem = nullptr;  // pointer, array, slice, chan: element; map: value type
   const go_type* key = nullptr;   // map
   std::uint64_t length = 0;       // array

@@ -14,9 +14,9 @@ namespace godbg {
 
 struct go_value {
   const go_type* type = nullptr;
-  std::vector<std::uint8_t> bytes;        // type->size bytes
-  std::optional<std::uint64_t> address;   // run-time address, when the value is in memory
-  std::shared_ptr<const go_type> owned;   // keeps a type made up on the fly (e.g. for &x) alive
+  std::vector<std::uint8_t> bytes;       // type->size bytes
+  std::optional<std::uint64_t> address;  // run-time address, when the value is in memory
+  std::shared_ptr<const go_type> owned;  // keeps a type made up on the fly (e.g. for &x) alive
 };
 
 // Evaluates v's location (for the frame ctx describes) and reads its bytes. Throws godbg::error

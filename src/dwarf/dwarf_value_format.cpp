@@ -13,15 +13,33 @@ std::string go_quote(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\v': out += "\\v"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\a':
+        out += "\\a";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\v':
+        out += "\\v";
+        break;
       default:
         if (c < 0x20 || c == 0x7f)
           out += fmt::format("\\x{:02x}", c);
@@ -34,7 +52,9 @@ std::string go_quote(std::string_view s) {
 
 namespace {
 
-std::string hex(std::uint64_t v) { return fmt::format("{:#x}", v); }
+std::string hex(std::uint64_t v) {
+  return fmt::format("{:#x}", v);
+}
 
 std::int64_t sign_extend(std::uint64_t v, std::size_t size) {
   if (size >= 8 || size == 0) return std::int64_t(v);
@@ -71,9 +91,12 @@ struct printer {
     std::string prefix = top && !t.name.empty() ? t.name + " " : "";
     std::size_t sz = std::size_t(std::min<std::uint64_t>(t.size, 8));
     switch (t.kind) {
-      case go_kind::boolean: return load_le(b, 0, 1) ? "true" : "false";
-      case go_kind::int_: return fmt::format("{}", sign_extend(load_le(b, 0, sz), sz));
-      case go_kind::uint_: return fmt::format("{}", load_le(b, 0, sz));
+      case go_kind::boolean:
+        return load_le(b, 0, 1) ? "true" : "false";
+      case go_kind::int_:
+        return fmt::format("{}", sign_extend(load_le(b, 0, sz), sz));
+      case go_kind::uint_:
+        return fmt::format("{}", load_le(b, 0, sz));
       case go_kind::float_:
         if (t.size == 4) return float_text(std::bit_cast<float>(std::uint32_t(load_le(b, 0, 4))));
         return float_text(std::bit_cast<double>(load_le(b, 0, 8)));
@@ -88,8 +111,10 @@ struct printer {
         }
         return fmt::format("({}{}{}i)", float_text(re), im < 0 ? "" : "+", float_text(im));
       }
-      case go_kind::string: return string_value(t, b);
-      case go_kind::pointer: return pointer_value(t, load_le(b, 0, 8));
+      case go_kind::string:
+        return string_value(t, b);
+      case go_kind::pointer:
+        return pointer_value(t, load_le(b, 0, 8));
       case go_kind::chan:
       case go_kind::func: {
         std::uint64_t p = load_le(b, 0, 8);
@@ -117,10 +142,14 @@ struct printer {
         if (depth >= opt.max_depth) return prefix + "[...]";
         return prefix + elements(*t.elem, b, t.length, t.length, depth);
       }
-      case go_kind::slice: return slice_value(t, b, depth, prefix);
-      case go_kind::map: return map_value(t, load_le(b, 0, 8), depth, prefix);
-      case go_kind::interface: return interface_value(t, b, depth, top);
-      case go_kind::invalid: break;
+      case go_kind::slice:
+        return slice_value(t, b, depth, prefix);
+      case go_kind::map:
+        return map_value(t, load_le(b, 0, 8), depth, prefix);
+      case go_kind::interface:
+        return interface_value(t, b, depth, top);
+      case go_kind::invalid:
+        break;
     }
     return fmt::format("<{} of unknown kind>", t.name.empty() ? "value" : t.name);
   }
@@ -191,8 +220,9 @@ struct printer {
     for (const auto& e : m.entries) {
       item it{value(*t.key, e.key, depth + 1, false), value(*t.elem, e.value, depth + 1, false)};
       std::size_t ks = std::size_t(std::min<std::uint64_t>(t.key->size, 8));
-      if (numeric) it.num = t.key->kind == go_kind::int_ ? sign_extend(load_le(e.key, 0, ks), ks)
-                                                         : std::int64_t(load_le(e.key, 0, ks));
+      if (numeric)
+        it.num = t.key->kind == go_kind::int_ ? sign_extend(load_le(e.key, 0, ks), ks)
+                                              : std::int64_t(load_le(e.key, 0, ks));
       items.push_back(std::move(it));
     }
     // Go's fmt prints maps sorted by key; do the same so output is stable.

@@ -123,7 +123,8 @@ std::optional<dwarf_variable> dwarf_info::global_variable(std::string_view name)
 
 const std::vector<dwarf_variable>& dwarf_info::locals_at(file_addr pc) const {
   auto it = impl_->locals_memo.find(pc.value());
-  if (it == impl_->locals_memo.end()) it = impl_->locals_memo.emplace(pc.value(), collect_locals(pc)).first;
+  if (it == impl_->locals_memo.end())
+    it = impl_->locals_memo.emplace(pc.value(), collect_locals(pc)).first;
   return it->second;
 }
 

@@ -16,7 +16,7 @@ struct dwarf_variable {
   const go_type* type = nullptr;
   std::vector<dwarf_op> location;  // empty: no location at the asked pc (optimized out)
   bool is_parameter = false;
-  bool is_return = false;          // Go's named results (DW_AT_variable_parameter)
+  bool is_return = false;  // Go's named results (DW_AT_variable_parameter)
   int decl_line = 0;
   std::uint64_t die_offset = 0;
 

@@ -96,8 +96,8 @@ void elf_file::parse() {
       if (ph.p_filesz > ph.p_memsz ||
           ph.p_vaddr > std::numeric_limits<std::uint64_t>::max() - ph.p_memsz)
         fail("{}: corrupt program header {}", path_, i);
-      segments_.push_back({file_addr(ph.p_vaddr), ph.p_memsz, ph.p_filesz, ph.p_offset,
-                           ph.p_flags});
+      segments_.push_back(
+          {file_addr(ph.p_vaddr), ph.p_memsz, ph.p_filesz, ph.p_offset, ph.p_flags});
     }
   }
   std::sort(segments_.begin(), segments_.end(),
@@ -105,8 +105,8 @@ void elf_file::parse() {
   parse_sections(eh->e_shoff, eh->e_shentsize, eh->e_shnum, eh->e_shstrndx);
 }
 
-void elf_file::parse_sections(std::uint64_t shoff, std::uint16_t shentsize,
-                              std::uint16_t shnum16, std::uint16_t shstrndx16) {
+void elf_file::parse_sections(std::uint64_t shoff, std::uint16_t shentsize, std::uint16_t shnum16,
+                              std::uint16_t shstrndx16) {
   if (shoff == 0) return;  // no section headers (sstrip'ed): segments still work
   const auto img = image();
   if (shentsize < sizeof(Elf64_Shdr)) fail("{}: bad section header size", path_);
@@ -115,10 +115,12 @@ void elf_file::parse_sections(std::uint64_t shoff, std::uint16_t shentsize,
   // Counts that do not fit the 16-bit header fields live in section 0.
   std::uint64_t shnum = shnum16 ? shnum16 : sh0->sh_size;
   std::uint64_t shstrndx = shstrndx16 == SHN_XINDEX ? sh0->sh_link : shstrndx16;
-  if (shnum > size_ / shentsize || !fits(shoff, shnum * shentsize, size_)) fail("{}: truncated ELF file", path_);
+  if (shnum > size_ / shentsize || !fits(shoff, shnum * shentsize, size_))
+    fail("{}: truncated ELF file", path_);
 
   std::vector<Elf64_Shdr> hdrs(shnum);
-  for (std::uint64_t i = 0; i < shnum; ++i) hdrs[i] = *load_le<Elf64_Shdr>(img, shoff + i * shentsize);
+  for (std::uint64_t i = 0; i < shnum; ++i)
+    hdrs[i] = *load_le<Elf64_Shdr>(img, shoff + i * shentsize);
   std::span<const std::uint8_t> names;
   if (shstrndx < shnum && hdrs[shstrndx].sh_type != SHT_NOBITS) {
     const auto& s = hdrs[shstrndx];
@@ -165,8 +167,8 @@ void elf_file::decompress(elf_section& s, std::span<const std::uint8_t> raw) con
     return;
   }
   if (ch->ch_type != ELFCOMPRESS_ZLIB) {
-    warnings_.push_back(fmt::format("{}: section {}: unsupported compression type {}", path_,
-                                    s.name, ch->ch_type));
+    warnings_.push_back(
+        fmt::format("{}: section {}: unsupported compression type {}", path_, s.name, ch->ch_type));
     return;
   }
   auto in = raw.subspan(sizeof(Elf64_Chdr));

@@ -50,7 +50,8 @@ class elf_file {
   // sections() inflates them all, so prefer section()/section_at() for a few.
   const std::vector<elf_section>& sections() const;
   const elf_section* section(std::string_view name) const;  // nullptr if absent
-  const elf_section* section_at(std::size_t index) const;   // by header index; nullptr if out of range
+  const elf_section* section_at(
+      std::size_t index) const;  // by header index; nullptr if out of range
   std::size_t section_count() const { return sections_.size(); }
   // Section names and types, without inflating anything (data of compressed ones may be empty).
   const std::vector<elf_section>& section_headers() const { return sections_; }
@@ -84,9 +85,9 @@ class elf_file {
   file_addr entry_;
   mutable std::vector<elf_section> sections_;  // `data` filled lazily for compressed ones
   std::vector<elf_segment> segments_;
-  mutable std::mutex inflate_mu_;  // guards the three below
+  mutable std::mutex inflate_mu_;                               // guards the three below
   mutable std::vector<std::span<const std::uint8_t>> pending_;  // raw bytes still to inflate
-  mutable std::deque<std::vector<std::uint8_t>> inflated_;  // owns decompressed contents
+  mutable std::deque<std::vector<std::uint8_t>> inflated_;      // owns decompressed contents
   mutable std::vector<std::string> warnings_;
   mutable bool all_inflated_ = false;
 };

@@ -23,9 +23,8 @@ elf_symbols::elf_symbols(const elf_file& f) {
   for (const auto& seg : f.load_segments())
     if (seg.flags & PF_X) code_.emplace_back(seg.vaddr.value(), seg.vaddr.value() + seg.memsz);
 
-  std::stable_sort(syms_.begin(), syms_.end(), [](const symbol& a, const symbol& b) {
-    return a.addr < b.addr;
-  });
+  std::stable_sort(syms_.begin(), syms_.end(),
+                   [](const symbol& a, const symbol& b) { return a.addr < b.addr; });
   by_name_.reserve(syms_.size());
   for (std::uint32_t i = 0; i < syms_.size(); ++i) {
     // Prefer a function when a name is defined twice (a local data symbol can share a name).
@@ -38,11 +37,13 @@ elf_symbols::elf_symbols(const elf_file& f) {
 void elf_symbols::read_table(const elf_file& f, const elf_section& tab) {
   std::span<const std::uint8_t> strtab;
   if (auto* str = f.section_at(tab.link); str && str->type == SHT_STRTAB) strtab = str->data;
-  if (strtab.empty()) warnings_.push_back(fmt::format("{}: symbol table without strings", f.path()));
+  if (strtab.empty())
+    warnings_.push_back(fmt::format("{}: symbol table without strings", f.path()));
 
   const std::size_t n = tab.data.size() / sizeof(Elf64_Sym);
   if (tab.data.size() % sizeof(Elf64_Sym) != 0)
-    warnings_.push_back(fmt::format("{}: symbol table size not a multiple of the entry size", f.path()));
+    warnings_.push_back(
+        fmt::format("{}: symbol table size not a multiple of the entry size", f.path()));
   syms_.reserve(n);
   std::size_t bad_names = 0;
   for (std::size_t i = 1; i < n; ++i) {  // entry 0 is the null symbol
@@ -58,7 +59,8 @@ void elf_symbols::read_table(const elf_file& f, const elf_section& tab) {
     syms_.push_back({std::string(*name), file_addr(s.st_value), s.st_size, type == STT_FUNC});
   }
   if (bad_names)
-    warnings_.push_back(fmt::format("{}: {} symbols with bad name offsets skipped", f.path(), bad_names));
+    warnings_.push_back(
+        fmt::format("{}: {} symbols with bad name offsets skipped", f.path(), bad_names));
 }
 
 const symbol* elf_symbols::by_name(std::string_view name) const {

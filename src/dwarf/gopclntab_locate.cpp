@@ -17,10 +17,14 @@ constexpr std::uint32_t magic_12 = 0xfffffffb;
 
 int format_of_magic(std::uint32_t m) {
   switch (m) {
-    case magic_116: return 116;
-    case magic_118: return 118;
-    case magic_120: return 120;
-    default: return 0;
+    case magic_116:
+      return 116;
+    case magic_118:
+      return 118;
+    case magic_120:
+      return 120;
+    default:
+      return 0;
   }
 }
 
@@ -187,7 +191,8 @@ bool gopclntab::resolve_text_start() {
   bool in_exec = false;
   if (first)
     for (const auto& seg : f_.load_segments())
-      if ((seg.flags & PF_X) && *first >= seg.vaddr && first->value() - seg.vaddr.value() < seg.memsz)
+      if ((seg.flags & PF_X) && *first >= seg.vaddr &&
+          first->value() - seg.vaddr.value() < seg.memsz)
         in_exec = true;
   if (!in_exec) {
     warnings_.push_back("pclntab: first function is not in an executable segment");

@@ -225,11 +225,21 @@ TEST_CASE("what is not emulated is left alone") {
   auto r = base_regs();
   const auto before = r;
   auto unchanged = [&] { CHECK(std::memcmp(&r, &before, sizeof r) == 0); };
-  SUBCASE("syscall") { CHECK_FALSE(run({0x0f, 0x05}, r, mem)); }
-  SUBCASE("indirect call") { CHECK_FALSE(run({0xff, 0xd0}, r, mem)); }
-  SUBCASE("movups xmm0, [rax]") { CHECK_FALSE(run({0x0f, 0x10, 0x00}, r, mem)); }
-  SUBCASE("lock xadd") { CHECK_FALSE(run({0xf0, 0x48, 0x0f, 0xc1, 0x08}, r, mem)); }
-  SUBCASE("unreadable memory") { CHECK_FALSE(run({0x49, 0x3b, 0x66, 0x10}, r, mem)); }
+  SUBCASE("syscall") {
+    CHECK_FALSE(run({0x0f, 0x05}, r, mem));
+  }
+  SUBCASE("indirect call") {
+    CHECK_FALSE(run({0xff, 0xd0}, r, mem));
+  }
+  SUBCASE("movups xmm0, [rax]") {
+    CHECK_FALSE(run({0x0f, 0x10, 0x00}, r, mem));
+  }
+  SUBCASE("lock xadd") {
+    CHECK_FALSE(run({0xf0, 0x48, 0x0f, 0xc1, 0x08}, r, mem));
+  }
+  SUBCASE("unreadable memory") {
+    CHECK_FALSE(run({0x49, 0x3b, 0x66, 0x10}, r, mem));
+  }
   SUBCASE("push that cannot write") {
     auto insn = decode({0x55});
     CHECK_FALSE(emulate(insn, r, mem.reader(), [](std::uint64_t, auto) { return false; }));
@@ -249,12 +259,12 @@ struct hw_op {
 };
 
 // lahf puts SF ZF AF PF CF into ah; seto gives OF. No stack use, so no red-zone worries.
-#define GODBG_HW(name, insn)                                                             \
-  std::uint64_t name(std::uint64_t a, std::uint64_t b) {                                 \
-    std::uint64_t ax;                                                                    \
-    asm(insn "\n\tlahf\n\tseto %%al" : "=&a"(ax), "+r"(a) : "r"(b) : "cc");              \
-    return ((ax >> 8) & (eflag::sf | eflag::zf | eflag::af | eflag::pf | eflag::cf)) |   \
-           ((ax & 1) ? eflag::of : 0);                                                   \
+#define GODBG_HW(name, insn)                                                           \
+  std::uint64_t name(std::uint64_t a, std::uint64_t b) {                               \
+    std::uint64_t ax;                                                                  \
+    asm(insn "\n\tlahf\n\tseto %%al" : "=&a"(ax), "+r"(a) : "r"(b) : "cc");            \
+    return ((ax >> 8) & (eflag::sf | eflag::zf | eflag::af | eflag::pf | eflag::cf)) | \
+           ((ax & 1) ? eflag::of : 0);                                                 \
   }
 GODBG_HW(hw_cmp64, "cmp %2, %1")
 GODBG_HW(hw_cmp32, "cmp %k2, %k1")
@@ -285,10 +295,24 @@ TEST_CASE("status flags match the host CPU") {
       {"or al, cl", {0x08, 0xc8}, 8, hw_or8},
       {"test rax, rcx", {0x48, 0x85, 0xc8}, 64, hw_test64},
   };
-  std::vector<std::uint64_t> interesting = {0, 1, 2, 0xf, 0x10, 0x7f, 0x80, 0xff, 0x7fff, 0x8000,
-                                            0xffff, 0x7fffffff, 0x80000000, 0xffffffff,
-                                            0x7fffffffffffffff, 0x8000000000000000,
-                                            0xffffffffffffffff, 0xc000010f00};
+  std::vector<std::uint64_t> interesting = {0,
+                                            1,
+                                            2,
+                                            0xf,
+                                            0x10,
+                                            0x7f,
+                                            0x80,
+                                            0xff,
+                                            0x7fff,
+                                            0x8000,
+                                            0xffff,
+                                            0x7fffffff,
+                                            0x80000000,
+                                            0xffffffff,
+                                            0x7fffffffffffffff,
+                                            0x8000000000000000,
+                                            0xffffffffffffffff,
+                                            0xc000010f00};
   std::mt19937_64 rng(42);
   for (int k = 0; k < 200; ++k) interesting.push_back(rng());
   fake_memory mem;

@@ -25,8 +25,8 @@ TEST_CASE("every user_regs_struct field is in the table once, at its offset") {
 }
 
 TEST_CASE("DWARF numbers follow the amd64 psABI") {
-  const char* by_number[] = {"rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp",
-                             "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15", "rip"};
+  const char* by_number[] = {"rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp", "r8",
+                             "r9",  "r10", "r11", "r12", "r13", "r14", "r15", "rip"};
   for (int i = 0; i <= 16; ++i) CHECK(register_by_dwarf(i)->name == by_number[i]);
   CHECK(register_by_dwarf(49)->name == "eflags");
   CHECK(register_by_dwarf(58)->name == "fs_base");

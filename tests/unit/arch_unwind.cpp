@@ -31,9 +31,12 @@ struct fake_stack {
 TEST_CASE("walking an rbp chain to its end") {
   // main.f (pc 0x401100) <- main.main (0x401200) <- runtime.main (0x401300) <- goexit (fp 0)
   fake_stack s;
-  s.words[0xc000100] = 0xc000140;  s.words[0xc000108] = 0x401200;
-  s.words[0xc000140] = 0xc000180;  s.words[0xc000148] = 0x401300;
-  s.words[0xc000180] = 0;          s.words[0xc000188] = 0x401400;
+  s.words[0xc000100] = 0xc000140;
+  s.words[0xc000108] = 0x401200;
+  s.words[0xc000140] = 0xc000180;
+  s.words[0xc000148] = 0x401300;
+  s.words[0xc000180] = 0;
+  s.words[0xc000188] = 0x401400;
   auto frames = unwind_frame_pointers(0x401100, 0xc0000f0, 0xc000100, s.reader());
   REQUIRE(frames.size() == 4);
   CHECK(frames[0] == frame{0x401100, 0xc0000f0, 0xc000100});
@@ -45,20 +48,25 @@ TEST_CASE("walking an rbp chain to its end") {
 TEST_CASE("unwinding stops on a bad chain") {
   fake_stack s;
   SUBCASE("fp going down") {
-    s.words[0xc000100] = 0xc000080;  s.words[0xc000108] = 0x401200;
-    s.words[0xc000080] = 0xc000200;  s.words[0xc000088] = 0x401300;
+    s.words[0xc000100] = 0xc000080;
+    s.words[0xc000108] = 0x401200;
+    s.words[0xc000080] = 0xc000200;
+    s.words[0xc000088] = 0x401300;
     CHECK(unwind_frame_pointers(0x401100, 0xc0000f0, 0xc000100, s.reader()).size() == 2);
   }
   SUBCASE("fp loop") {
-    s.words[0xc000100] = 0xc000100;  s.words[0xc000108] = 0x401200;
+    s.words[0xc000100] = 0xc000100;
+    s.words[0xc000108] = 0x401200;
     CHECK(unwind_frame_pointers(0x401100, 0xc0000f0, 0xc000100, s.reader()).size() == 2);
   }
   SUBCASE("unreadable memory") {
-    s.words[0xc000100] = 0xdead000;  s.words[0xc000108] = 0x401200;
+    s.words[0xc000100] = 0xdead000;
+    s.words[0xc000108] = 0x401200;
     CHECK(unwind_frame_pointers(0x401100, 0xc0000f0, 0xc000100, s.reader()).size() == 2);
   }
   SUBCASE("zero return address") {
-    s.words[0xc000100] = 0xc000200;  s.words[0xc000108] = 0;
+    s.words[0xc000100] = 0xc000200;
+    s.words[0xc000108] = 0;
     CHECK(unwind_frame_pointers(0x401100, 0xc0000f0, 0xc000100, s.reader()).size() == 1);
   }
   SUBCASE("fp 0 at the start") {

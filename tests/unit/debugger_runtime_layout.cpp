@@ -112,8 +112,10 @@ TEST_CASE("the table matches the DWARF extracts of every toolchain") {
     }
     for (const auto& [key, member] : optional_members) {
       CAPTURE(key);
-      if (off.contains(key)) CHECK(l->*member == off.at(key).get<std::uint64_t>());
-      else CHECK_FALSE((l->*member).has_value());
+      if (off.contains(key))
+        CHECK(l->*member == off.at(key).get<std::uint64_t>());
+      else
+        CHECK_FALSE((l->*member).has_value());
     }
     CHECK(l->ncpu_var == j.at("ncpu_var").get<std::string>());
     CHECK(j.at("vars").contains(std::string(l->ncpu_var)));
@@ -157,9 +159,9 @@ TEST_CASE("known values, by hand from runtime2.go") {
 TEST_CASE("every minor 1.19-1.26 has a row; patch releases pick theirs") {
   for (int minor = 19; minor <= 26; ++minor) {
     CAPTURE(minor);
-    for (auto v : {"go1." + std::to_string(minor), "go1." + std::to_string(minor) + ".0",
-                   "go1." + std::to_string(minor) + ".99",
-                   "go1." + std::to_string(minor) + "rc1"}) {
+    for (auto v :
+         {"go1." + std::to_string(minor), "go1." + std::to_string(minor) + ".0",
+          "go1." + std::to_string(minor) + ".99", "go1." + std::to_string(minor) + "rc1"}) {
       const auto* l = runtime_layout_for(v);
       REQUIRE(l);
       CHECK(l->minor == minor);

@@ -2,7 +2,6 @@
 // the line of every is_stmt row start of a sample of functions. Both Go versions (DWARF 4 and 5),
 // normal and PIE builds.
 #include <doctest/doctest.h>
-
 #include <fmt/format.h>
 
 #include "demo_paths.hpp"
@@ -44,7 +43,9 @@ std::vector<build> builds() {
 
 }  // namespace
 
-TEST_CASE("agree: both Go versions were built") { REQUIRE(test::go_versions().size() >= 2); }
+TEST_CASE("agree: both Go versions were built") {
+  REQUIRE(test::go_versions().size() >= 2);
+}
 
 TEST_CASE("agree: every function's entry is the same in DWARF and .gopclntab") {
   for (const auto& b : builds()) {
@@ -70,8 +71,8 @@ TEST_CASE("agree: every function's entry is the same in DWARF and .gopclntab") {
                                          at ? at->entry.value() : 0));
       // And by name: one of the functions of that name starts at the DWARF entry.
       if (g->entry != f.low && !(at && at->entry == f.low && at->name == g->name))
-        mismatches.push_back(fmt::format("{}: dwarf {:#x} pclntab {:#x}", f.name, f.low.value(),
-                                         g->entry.value()));
+        mismatches.push_back(
+            fmt::format("{}: dwarf {:#x} pclntab {:#x}", f.name, f.low.value(), g->entry.value()));
     }
     CAPTURE(only_dwarf);
     CHECK(compared > 1000);

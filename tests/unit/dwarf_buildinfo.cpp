@@ -1,6 +1,5 @@
 // read_build_info on the demos of every Go version and variant.
 #include <doctest/doctest.h>
-
 #include <unistd.h>
 
 #include <filesystem>

@@ -3,8 +3,8 @@
 
 #include <chrono>
 
-#include "demo_paths.hpp"
 #include "common/error.hpp"
+#include "demo_paths.hpp"
 #include "dwarf/dwarf_info.hpp"
 
 using namespace godbg;
@@ -30,7 +30,9 @@ std::unique_ptr<dwarf_info> open_demo(const build& b, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("dwarf_info: builds exist") { REQUIRE(builds().size() >= 2); }
+TEST_CASE("dwarf_info: builds exist") {
+  REQUIRE(builds().size() >= 2);
+}
 
 TEST_CASE("dwarf_info: version follows the toolchain") {
   for (const auto& b : builds()) {

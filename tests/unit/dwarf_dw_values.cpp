@@ -319,7 +319,8 @@ TEST_CASE("format: hand-made types") {
   std::memcpy(hdr.data() + 16, &cap, 8);
   format_options opt;
   opt.max_elements = 3;
-  CHECK(format_value(slice, hdr, mem.reader(), opt) == "[]uint8 len: 100, cap: 128, [7,7,7,...+97 more]");
+  CHECK(format_value(slice, hdr, mem.reader(), opt) ==
+        "[]uint8 len: 100, cap: 128, [7,7,7,...+97 more]");
 
   // Interfaces: nil, unresolved, and resolved through the dynamic type hook.
   go_type eface = make_type(go_kind::interface, "interface {}", 16);
@@ -340,9 +341,9 @@ TEST_CASE("location: evaluation with fake registers and memory") {
   mem.put_u64(0xc000100, 0x1122334455667788ull);
   location_context ctx;
   ctx.read_register = [](int r) -> std::optional<std::uint64_t> {
-    if (r == 0) return 42;      // rax
+    if (r == 0) return 42;         // rax
     if (r == 3) return 0xc000100;  // rbx
-    if (r == 7) return 0x7ff0;  // rsp
+    if (r == 7) return 0x7ff0;     // rsp
     return std::nullopt;
   };
   ctx.read_memory = mem.reader();
@@ -363,9 +364,8 @@ TEST_CASE("location: evaluation with fake registers and memory") {
   CHECK(v == 0x1122334455667788ull);
 
   // A string split across rax (pointer) and rbx (length) with DW_OP_piece.
-  l = evaluate_location(std::vector<dwarf_op>{{0x50 /*reg0*/}, {0x93 /*piece*/, 8},
-                                              {0x53 /*reg3*/}, {0x93, 8}},
-                        ctx);
+  l = evaluate_location(
+      std::vector<dwarf_op>{{0x50 /*reg0*/}, {0x93 /*piece*/, 8}, {0x53 /*reg3*/}, {0x93, 8}}, ctx);
   REQUIRE(l.pieces.size() == 2);
   bytes = read_location(l, 16, ctx);
   std::memcpy(&v, bytes.data(), 8);

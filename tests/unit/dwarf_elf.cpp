@@ -197,14 +197,16 @@ TEST_CASE("elf_file: bad files give one-line errors") {
   }
 
   // A 32-bit ELF and a big-endian one are refused as not x86-64.
-  std::string ident = "\x7f" "ELF";
-  auto elf32 = write_file(tmp.path / "elf32", ident + std::string(1, char(ELFCLASS32)) +
-                                                   std::string(1, char(ELFDATA2LSB)) +
-                                                   std::string(58, '\0'));
+  std::string ident =
+      "\x7f"
+      "ELF";
+  auto elf32 =
+      write_file(tmp.path / "elf32", ident + std::string(1, char(ELFCLASS32)) +
+                                         std::string(1, char(ELFDATA2LSB)) + std::string(58, '\0'));
   CHECK(open_error(elf32) == elf32 + ": not an x86-64 ELF file");
-  auto be = write_file(tmp.path / "be", ident + std::string(1, char(ELFCLASS64)) +
-                                            std::string(1, char(ELFDATA2MSB)) +
-                                            std::string(58, '\0'));
+  auto be =
+      write_file(tmp.path / "be", ident + std::string(1, char(ELFCLASS64)) +
+                                      std::string(1, char(ELFDATA2MSB)) + std::string(58, '\0'));
   CHECK(open_error(be) == be + ": not an x86-64 ELF file");
 }
 
@@ -217,9 +219,10 @@ TEST_CASE("elf_file: corrupt headers never crash") {
   auto whole = read_whole(test::demo(go.front(), "normal", "hello"));
   std::uint32_t seed = 12345;
   auto rnd = [&] { return seed = seed * 1103515245 + 12345; };
-  auto ehdr = *load_le<Elf64_Ehdr>(std::span<const std::uint8_t>(
-                                       reinterpret_cast<const std::uint8_t*>(whole.data()), whole.size()),
-                                   0);
+  auto ehdr =
+      *load_le<Elf64_Ehdr>(std::span<const std::uint8_t>(
+                               reinterpret_cast<const std::uint8_t*>(whole.data()), whole.size()),
+                           0);
   std::size_t header_end = ehdr.e_shoff + std::size_t(ehdr.e_shnum) * ehdr.e_shentsize;
   for (int round = 0; round < 200; ++round) {
     std::string bad = whole;
