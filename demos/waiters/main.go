@@ -68,6 +68,13 @@ func main() {
 	time.Sleep(100 * time.Millisecond)
 	local := point{X: 1, Y: 2, Name: "local"}
 	r := checkpoint(Counter, &local)
-	fmt.Println("checkpoint", r, Greeting, Origin.Name, len(Primes), len(Ages))
+	fmt.Println("checkpoint", r, Greeting, Origin.Name, len(Primes), len(Ages), Failure, Anything, Nothing)
 	os.Exit(0)
 }
+
+// Interface values, for print: each shows its dynamic type.
+var (
+	Failure  error = fmt.Errorf("disk %s", "full")
+	Anything any   = Origin
+	Nothing  error
+)

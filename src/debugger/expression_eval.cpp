@@ -235,6 +235,13 @@ value_record evaluate_in_frame(session& s, const frame_registers& f, const std::
   if (!v.type) fail("{}: no type", expr);
   rec.type = v.type->name;
   format_options opt;
+  // DWARF places a type's runtime descriptor relative to runtime.types (the linker's first
+  // type, moduledata.types).
+  if (auto* types = s.bin().symbols().by_name("runtime.types"))
+    opt.dynamic_type = [&s, dw, base = types->addr.value()](std::uint64_t descriptor) {
+      std::uint64_t at = s.bias().to_file(virt_addr(descriptor)).value();
+      return at >= base ? dw->type_by_descriptor(at - base) : nullptr;
+    };
   rec.text = format_value(*v.type, v.bytes, e.read_memory, opt);
   try {
     bool composite = v.type->kind == go_kind::map || v.type->kind == go_kind::chan ||

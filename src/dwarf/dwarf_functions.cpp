@@ -27,6 +27,7 @@ bool is_type_tag(int tag) {
 }
 
 constexpr int max_inline_depth = 64;
+constexpr Dwarf_Half dw_at_go_runtime_type = 0x2904;
 
 }  // namespace
 
@@ -68,6 +69,10 @@ const cu_scan& dwarf_info::impl::scan_of(std::size_t cu) {
       std::string name = dw::name_of(d(), c);
       if (!name.empty()) scan->variables.emplace_back(std::move(name), dw::offset_of(d(), c));
     } else if (is_type_tag(tag)) {
+      // Go's DW_AT_go_runtime_type: where the type's runtime descriptor (what an interface
+      // value points at) is, as an offset from runtime.types; how a dynamic type is found.
+      if (auto rt = dw::attr_udata(d(), c, dw_at_go_runtime_type))
+        scan->runtime_types.emplace_back(*rt, dw::offset_of(d(), c));
       std::string name = dw::name_of(d(), c);
       if (name.empty()) return true;
       auto& into = tag == DW_TAG_typedef ? scan->typedefs : scan->types;
@@ -91,6 +96,7 @@ void dwarf_info::impl::merge_names(std::size_t cu) {
   for (const auto& [n, off] : s.variables) names.variables.try_emplace(n, off);
   for (const auto& [n, off] : s.types) names.types.try_emplace(n, off);
   for (const auto& [n, off] : s.typedefs) names.typedefs.try_emplace(n, off);
+  for (const auto& [a, off] : s.runtime_types) names.runtime_types.try_emplace(a, off);
 }
 
 void dwarf_info::impl::merge_all_names() {

@@ -372,6 +372,9 @@ std::optional<std::uint64_t> attr_udata(Dwarf_Debug dbg, const die& d, Dwarf_Hal
   if (dwarf_formudata(a.get(), &u, err.p()) == DW_DLV_OK) return u;
   Dwarf_Signed s = 0;
   if (dwarf_formsdata(a.get(), &s, err.p()) == DW_DLV_OK) return std::uint64_t(s);
+  // Go writes DW_AT_go_runtime_type (an offset, not an address) with DW_FORM_addr.
+  Dwarf_Addr addr = 0;
+  if (dwarf_formaddr(a.get(), &addr, err.p()) == DW_DLV_OK) return addr;
   return std::nullopt;
 }
 

@@ -45,19 +45,21 @@ struct line_table {
 // What one pass over a CU's top-level DIEs finds.
 struct cu_scan {
   std::vector<dwarf_function> functions;  // concrete subprograms, sorted by low
-  std::vector<std::pair<std::string, std::uint64_t>> variables;  // name -> DIE
-  std::vector<std::pair<std::string, std::uint64_t>> types;      // name -> DIE, not typedefs
-  std::vector<std::pair<std::string, std::uint64_t>> typedefs;   // name -> DIE
+  std::vector<std::pair<std::string, std::uint64_t>> variables;        // name -> DIE
+  std::vector<std::pair<std::string, std::uint64_t>> types;            // name -> DIE, not typedefs
+  std::vector<std::pair<std::string, std::uint64_t>> typedefs;         // name -> DIE
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> runtime_types;  // descriptor addr -> DIE
 };
 
 // Names of every CU merged so far. Lookups merge the CUs most likely to hold a name first (the
 // package's own CUs, the "runtime" CUs for types) and fall back to all of them.
 struct name_index {
   std::unordered_map<std::string, dwarf_function> functions;
-  std::unordered_map<std::string, std::uint64_t> variables;  // name -> DIE offset
-  std::unordered_map<std::string, std::uint64_t> types;      // name -> DIE offset
-  std::unordered_map<std::string, std::uint64_t> typedefs;   // name -> DIE offset
-  std::vector<bool> merged;                                  // per CU
+  std::unordered_map<std::string, std::uint64_t> variables;        // name -> DIE offset
+  std::unordered_map<std::string, std::uint64_t> types;            // name -> DIE offset
+  std::unordered_map<std::string, std::uint64_t> typedefs;         // name -> DIE offset
+  std::unordered_map<std::uint64_t, std::uint64_t> runtime_types;  // descriptor -> DIE offset
+  std::vector<bool> merged;                                        // per CU
   bool complete = false;
   std::vector<dwarf_function> all_functions;  // sorted by low, once complete
 };
@@ -140,6 +142,7 @@ struct dwarf_info::impl {
   std::string subprogram_name(const dw::die& d);
   const go_type* type_at(std::uint64_t off);
   const go_type* type_named(std::string_view name);
+  const go_type* type_of_descriptor(std::uint64_t addr);
   // The file name table of a CU, indexed as DW_AT_decl_file / DW_AT_call_file count.
   std::string file_of(std::size_t cu, std::uint64_t fileno);
   const std::vector<std::string>& srcfiles_of(std::size_t cu);

@@ -123,6 +123,10 @@ const go_type* dwarf_info::type_by_name(std::string_view name) const {
   return impl_->type_named(name);
 }
 
+const go_type* dwarf_info::type_by_descriptor(std::uint64_t offset) const {
+  return impl_->type_of_descriptor(offset);
+}
+
 const go_type* dwarf_info::type_at(std::uint64_t die_offset) const {
   return impl_->type_at(die_offset);
 }

@@ -96,6 +96,10 @@ class dwarf_info {
   // long as this object.
   const go_type* type_by_name(std::string_view name) const;
   const go_type* type_at(std::uint64_t die_offset) const;
+  // The type whose runtime descriptor (runtime._type, as an interface value points at) is at
+  // this offset from runtime.types, through Go's DW_AT_go_runtime_type; nullptr when no type
+  // says so.
+  const go_type* type_by_descriptor(std::uint64_t offset) const;
   std::optional<dwarf_variable> global_variable(std::string_view name) const;
   // Parameters and locals of the function at pc whose scope covers pc, each with the location
   // expression that holds at pc (empty when the variable has no location there).

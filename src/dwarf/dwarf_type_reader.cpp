@@ -314,6 +314,19 @@ const go_type* dwarf_info::impl::type_at(std::uint64_t off) {
   return t;
 }
 
+const go_type* dwarf_info::impl::type_of_descriptor(std::uint64_t addr) {
+  std::optional<std::uint64_t> off;
+  search_names(
+      "runtime",
+      [&] {
+        if (auto it = names.runtime_types.find(addr); it != names.runtime_types.end())
+          off = it->second;
+        return off.has_value();
+      },
+      true);
+  return off ? type_at(*off) : nullptr;
+}
+
 const go_type* dwarf_info::impl::type_named(std::string_view name) {
   // Go's linker puts every type in the "runtime" CU.
   std::string key(name);

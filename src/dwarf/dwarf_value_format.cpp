@@ -259,6 +259,14 @@ struct printer {
     } else {
       val = read_bytes(mem, data, std::size_t(dyn->size));
     }
+    // A pointer to a struct (most error values) shows what it points at, as fmt's %v does.
+    if (dyn->kind == go_kind::pointer && dyn->elem && dyn->elem->kind == go_kind::struct_ && data &&
+        depth + 1 < opt.max_depth) {
+      auto pointee = read_bytes(mem, data, std::size_t(dyn->elem->size));
+      if (pointee.size() == dyn->elem->size)
+        return fmt::format("{}({}) &{}", name, dyn->name,
+                           value(*dyn->elem, pointee, depth + 2, false));
+    }
     return fmt::format("{}({}) {}", name, dyn->name, value(*dyn, val, depth + 1, false));
   }
 };

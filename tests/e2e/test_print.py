@@ -8,7 +8,7 @@ for go, variant, path in builds("waiters", ("normal", "pie")):
     what = f"{go} {variant}"
     exprs = ["main.Counter", "main.Greeting", "main.Origin", "main.Primes", "main.Ages", "n",
              "p.X", "*p", "p.Name", "main.Primes[4]", 'main.Ages["ken"]', "len(main.Primes)",
-             "Counter", "$rip", "main.Origin.Y", "p"]
+             "Counter", "$rip", "main.Origin.Y", "p", "main.Failure", "main.Anything", "main.Nothing"]
     cmds = ["break main.checkpoint", "continue"] + [f"print {e}" for e in exprs]
     cmds += ["print nosuchvar", "up", "print local", "print local.Name", "print &local",
              "down", "print n", "kill"]
@@ -36,6 +36,11 @@ for go, variant, path in builds("waiters", ("normal", "pie")):
     c.equal(text("main.Primes"), "[]int len: 5, cap: 5, [2,3,5,7,11]", f"{what}: main.Primes")
     c.equal(text("main.Ages"), 'map[string]int ["gopher": 13, "ken": 82]', f"{what}: main.Ages")
     c.equal(value("n"), 41, f"{what}: argument n")
+    # Interfaces show their dynamic type (DW_AT_go_runtime_type) and value.
+    c.equal(text("main.Failure"), 'error(*errors.errorString) &{s: "disk full"}', f"{what}: an error value")
+    c.equal(text("main.Anything"), 'interface {}(main.point) {X: 3, Y: 4, Name: "origin"}',
+            f"{what}: an empty interface holding a struct")
+    c.equal(text("main.Nothing"), "error nil", f"{what}: a nil error")
     c.equal(value("p.X"), 1, f"{what}: p.X through the pointer")
     c.equal(text("*p"), 'main.point {X: 1, Y: 2, Name: "local"}', f"{what}: *p")
     c.equal(value("p.Name"), "local", f"{what}: p.Name")
