@@ -68,8 +68,9 @@ std::span<const command_spec> command_table() {
        "regs\nregs rip rsp fs_base", false, cmd::regs},
       {"print", {"p"}, "print EXPR",
        "Evaluate EXPR and show it as Go does. In the selected frame: locals, arguments, package "
-       "variables, registers ($rsp), fields, indexing and pointers.",
-       "print main.Count\nprint n\nprint $rip", false, cmd::print},
+       "variables, registers ($rsp), fields, indexing, pointers, len/cap and integer "
+       "arithmetic (+ - * / %). Interfaces show their dynamic type.",
+       "print main.Count\nprint n\nprint p.X*2 + 1\nprint $rip", false, cmd::print},
       {"x", {"examinemem"}, "x ADDR [N]",
        "Show N bytes of memory at ADDR (default 64). As hex and ASCII; breakpoints never show.",
        "x $rsp 32\nx 0xc000012000", false, cmd::examine},

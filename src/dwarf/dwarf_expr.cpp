@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <cstring>
+#include <limits>
 
 #include "common/error.hpp"
 #include "dwarf/dwarf_go_maps.hpp"
@@ -34,9 +35,11 @@ std::vector<token> lex(std::string_view s) {
     t.pos = i;
     if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
       std::size_t j = i;
-      // Package paths ("net/http.x") keep their slashes.
-      while (j < s.size() &&
-             (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_' || s[j] == '/'))
+      // Package paths ("net/http.x") keep their slashes; a slash before anything but a letter
+      // divides ("n/2").
+      while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_' ||
+                              (s[j] == '/' && j + 1 < s.size() &&
+                               std::isalpha(static_cast<unsigned char>(s[j + 1])))))
         ++j;
       t.k = token::ident;
       t.text = s.substr(i, j - i);
@@ -69,7 +72,7 @@ std::vector<token> lex(std::string_view s) {
       t.k = token::string;
       t.text = std::move(v);
       i = j + 1;
-    } else if (std::strchr(".[]()*&,", c)) {
+    } else if (std::strchr(".[]()*&,+-/%", c)) {
       t.k = token::punct;
       t.text = std::string(1, c);
       ++i;
@@ -124,12 +127,105 @@ struct evaluator {
 
   // --- grammar
   go_value parse() {
-    go_value v = unary();
+    go_value v = additive();
     if (peek().k != token::end) fail("unexpected '{}' at position {}", peek().text, peek().pos);
     return v;
   }
 
+  go_value additive() {
+    go_value v = multiplicative();
+    while (is("+") || is("-")) {
+      char op = peek().text[0];
+      ++at;
+      v = arith(v, op, multiplicative());
+    }
+    return v;
+  }
+
+  go_value multiplicative() {
+    go_value v = unary();
+    while (is("*") || is("/") || is("%")) {
+      char op = peek().text[0];
+      ++at;
+      v = arith(v, op, unary());
+    }
+    return v;
+  }
+
+  // Integer and floating-point arithmetic, as Go does it on int64/uint64/float64.
+  struct number {
+    enum { signed_, unsigned_, floating } k;
+    std::int64_t i = 0;
+    std::uint64_t u = 0;
+    double f = 0;
+  };
+  static number number_of(const go_value& v) {
+    const go_type& t = *v.type;
+    std::size_t sz = std::size_t(std::min<std::uint64_t>(t.size, 8));
+    if (t.kind == go_kind::int_) {
+      std::uint64_t raw = load_le(v.bytes, 0, sz);
+      unsigned shift = unsigned(64 - 8 * (sz ? sz : 8));
+      std::int64_t x = sz >= 8 ? std::int64_t(raw) : std::int64_t(raw << shift) >> shift;
+      return {number::signed_, x, std::uint64_t(x), double(x)};
+    }
+    if (t.kind == go_kind::uint_) {
+      std::uint64_t x = load_le(v.bytes, 0, sz);
+      return {number::unsigned_, std::int64_t(x), x, double(x)};
+    }
+    if (t.kind == go_kind::float_) {
+      double x = 0;
+      if (t.size == 4) {
+        std::uint32_t b = std::uint32_t(load_le(v.bytes, 0, 4));
+        float f;
+        std::memcpy(&f, &b, 4);
+        x = f;
+      } else {
+        std::uint64_t b = load_le(v.bytes, 0, 8);
+        std::memcpy(&x, &b, 8);
+      }
+      return {number::floating, std::int64_t(x), std::uint64_t(x), x};
+    }
+    fail("{} is not a number (arithmetic needs integers or floats)", t.name);
+  }
+
+  go_value arith(const go_value& a, char op, const go_value& b) {
+    number x = number_of(a), y = number_of(b);
+    if (x.k == number::floating || y.k == number::floating) {
+      if (op == '%') fail("% needs integers");
+      double r = op == '+' ? x.f + y.f : op == '-' ? x.f - y.f : op == '*' ? x.f * y.f : x.f / y.f;
+      std::uint64_t bits;
+      std::memcpy(&bits, &r, 8);
+      return scalar("float64", go_kind::float_, 8, bits);
+    }
+    if ((op == '/' || op == '%') && y.u == 0) fail("division by zero");
+    if (x.k == number::unsigned_ && y.k == number::unsigned_) {
+      std::uint64_t r = op == '+'   ? x.u + y.u
+                        : op == '-' ? x.u - y.u
+                        : op == '*' ? x.u * y.u
+                        : op == '/' ? x.u / y.u
+                                    : x.u % y.u;
+      return scalar("uint64", go_kind::uint_, 8, r);
+    }
+    // Wrapping like Go's int64 (computed unsigned: signed overflow is undefined in C++).
+    std::uint64_t ux = std::uint64_t(x.i), uy = std::uint64_t(y.i), r;
+    if (op == '+')
+      r = ux + uy;
+    else if (op == '-')
+      r = ux - uy;
+    else if (op == '*')
+      r = ux * uy;
+    else if (x.i == std::numeric_limits<std::int64_t>::min() && y.i == -1)
+      r = op == '/' ? ux : 0;
+    else
+      r = std::uint64_t(op == '/' ? x.i / y.i : x.i % y.i);
+    return scalar("int", go_kind::int_, 8, r);
+  }
+
   go_value unary() {
+    if (is("-")) {
+      ++at;
+      return arith(scalar("int", go_kind::int_, 8, 0), '-', unary());
+    }
     if (is("*")) {
       ++at;
       return deref(unary());
@@ -149,7 +245,7 @@ struct evaluator {
     }
     if (is("(")) {
       ++at;
-      go_value v = unary();
+      go_value v = additive();
       expect(")");
       return v;
     }
@@ -177,6 +273,8 @@ struct evaluator {
       at += 2 * n - 1;
       return *v;
     }
+    if (t.text.find('/') != std::string::npos)
+      fail("no variable named {} (to divide, put spaces around the /)", t.text);
     fail("no variable named {}", t.text);
   }
 
@@ -210,7 +308,7 @@ struct evaluator {
       ++at;
       return s;
     }
-    return unary();
+    return additive();
   }
 
   // --- operations

@@ -8,7 +8,9 @@ for go, variant, path in builds("waiters", ("normal", "pie")):
     what = f"{go} {variant}"
     exprs = ["main.Counter", "main.Greeting", "main.Origin", "main.Primes", "main.Ages", "n",
              "p.X", "*p", "p.Name", "main.Primes[4]", 'main.Ages["ken"]', "len(main.Primes)",
-             "Counter", "$rip", "main.Origin.Y", "p", "main.Failure", "main.Anything", "main.Nothing"]
+             "Counter", "$rip", "main.Origin.Y", "p", "main.Failure", "main.Anything", "main.Nothing",
+             "n+1", "p.X*10 + p.Y", "-n", "main.Primes[len(main.Primes)-1]", "7/2", "n % 4",
+             "(n+1)*2", "n/0"]
     cmds = ["break main.checkpoint", "continue"] + [f"print {e}" for e in exprs]
     cmds += ["print nosuchvar", "up", "print local", "print local.Name", "print &local",
              "down", "print n", "kill"]
@@ -41,6 +43,13 @@ for go, variant, path in builds("waiters", ("normal", "pie")):
     c.equal(text("main.Anything"), 'interface {}(main.point) {X: 3, Y: 4, Name: "origin"}',
             f"{what}: an empty interface holding a struct")
     c.equal(text("main.Nothing"), "error nil", f"{what}: a nil error")
+    # Arithmetic, with Go's precedence and integer division.
+    for e, want in (("n+1", 42), ("p.X*10 + p.Y", 12), ("-n", -41),
+                    ("main.Primes[len(main.Primes)-1]", 11), ("7/2", 3), ("n % 4", 1),
+                    ("(n+1)*2", 84)):
+        c.equal(value(e), want, f"{what}: print {e}")
+    c.check(any("division by zero" in str(x.get("error", "")) for x in r.records),
+            f"{what}: n/0 is an error")
     c.equal(value("p.X"), 1, f"{what}: p.X through the pointer")
     c.equal(text("*p"), 'main.point {X: 1, Y: 2, Name: "local"}', f"{what}: *p")
     c.equal(value("p.Name"), "local", f"{what}: p.Name")

@@ -88,6 +88,9 @@ for go, variant, path in builds("conds", ("normal", "pie")):
                      "continue", "print i", "continue", "print i", "continue"])
     vals = [x["value"] for x in r.records if x.get("expr") == "i"]
     c.equal(vals, [1, 97, 99], f"{what}: && / || condition")
+    r = run([path], ["break main.visit if i*2 - 1 == 83 && i % 2 == 0", "continue", "print i", "continue"])
+    vals = [x["value"] for x in r.records if x.get("expr") == "i"]
+    c.equal(vals, [42], f"{what}: arithmetic in a condition")
     r = run([path], ["break main.visit if Sum > 100000", "continue"])
     c.check(not [x for x in r.stops() if x["reason"] == "breakpoint"], f"{what}: a false condition never stops")
 

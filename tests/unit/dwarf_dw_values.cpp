@@ -466,3 +466,26 @@ TEST_CASE("expressions: against the waiters' globals in the file image") {
     CHECK_THROWS(evaluate_expression("", env));
   }
 }
+
+TEST_CASE("expressions: integer arithmetic with Go's precedence, wrapping and errors") {
+  expr_env env;  // no variables, no memory: literals only
+  auto eval = [&](std::string_view e) {
+    go_value v = evaluate_expression(e, env);
+    REQUIRE(v.type);
+    CHECK(v.type->kind == go_kind::int_);
+    return std::int64_t(load_le(v.bytes, 0, 8));
+  };
+  CHECK(eval("1+2*3") == 7);
+  CHECK(eval("(1+2)*3") == 9);
+  CHECK(eval("7/2") == 3);
+  CHECK(eval("-7/2") == -3);  // truncated toward zero, as in Go
+  CHECK(eval("-7 % 3") == -1);
+  CHECK(eval("10 - 2 - 3") == 5);  // left to right
+  CHECK(eval("-(4-10)") == 6);
+  CHECK(eval("0x10 + 1") == 17);
+  CHECK(eval("9223372036854775807 + 1") == std::numeric_limits<std::int64_t>::min());
+  CHECK_THROWS_WITH(evaluate_expression("5 % 0", env), doctest::Contains("division by zero"));
+  CHECK_THROWS_WITH(evaluate_expression("5 / (3-3)", env), doctest::Contains("division by zero"));
+  CHECK_THROWS(evaluate_expression("1 +", env));
+  CHECK_THROWS_WITH(evaluate_expression("a/b", env), doctest::Contains("no variable named a/b"));
+}
