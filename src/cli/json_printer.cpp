@@ -178,13 +178,19 @@ class json_printer : public reporter {
                      {"p", opt(t.p)}});
     emit({{"threads", arr}});
   }
-  void value(const value_record& v) override {
+  static json value_json(const value_record& v) {
     json j = {{"expr", v.expr}, {"type", opt(v.type)}, {"text", v.text}};
     if (v.scalar)
       std::visit([&](auto&& x) { j["value"] = x; }, *v.scalar);
     else
       j["value"] = v.text;
-    emit(j);
+    return j;
+  }
+  void value(const value_record& v) override { emit(value_json(v)); }
+  void returned(const std::vector<value_record>& values) override {
+    json arr = json::array();
+    for (const auto& v : values) arr.push_back(value_json(v));
+    emit({{"returned", arr}});
   }
   void startup(const std::vector<startup_stage>& stages) override {
     json arr = json::array();

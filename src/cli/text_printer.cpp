@@ -136,6 +136,10 @@ class text_printer : public reporter {
            or_dash(t.p));
   }
   void value(const value_record& v) override { line("{}", v.text); }
+  void returned(const std::vector<value_record>& values) override {
+    line("Values returned:");
+    for (const auto& v : values) line("  {} = {}", v.expr, v.text);
+  }
   void startup(const std::vector<startup_stage>& stages) override {
     line("{:>9}  {:<7} {:>3}  {:<20} {}", "t(us)", "tid", "g", "stage", "what it established");
     for (auto& s : stages)

@@ -42,7 +42,7 @@ std::span<const command_spec> command_table() {
        cmd::step},
       {"next", {"n"}, "next", "Run to the next source line in this function.", "next", true,
        cmd::next},
-      {"finish", {"stepout", "fin"}, "finish", "Run until the current function returns.",
+      {"finish", {"stepout", "fin"}, "finish", "Run until the current function returns, and show the values it returned.",
        "finish", true, cmd::finish},
       {"bt", {"backtrace", "stack", "where"}, "bt [N]",
        "Show the call stack. Of the selected goroutine or thread, N frames at most.", "bt\nbt 10",

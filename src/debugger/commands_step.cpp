@@ -10,10 +10,14 @@
 #include "arch_amd64/disassembler.hpp"
 #include "common/error.hpp"
 #include "debugger/commands.hpp"
+#include "debugger/expression_eval.hpp"
 #include "debugger/go_runtime.hpp"
 #include "debugger/goroutine_stacks.hpp"
+#include "debugger/ptrace_ops.hpp"
+#include "debugger/return_values.hpp"
 #include "debugger/session.hpp"
 #include "dwarf/dwarf_info.hpp"
+#include "dwarf/dwarf_variables.hpp"
 #include "dwarf/gopclntab.hpp"
 
 namespace godbg {
@@ -402,6 +406,46 @@ void step(session& s, const command_args& a) {
   for (int i = 0; i < n && s.has_process(); ++i) source_step(s, true);
 }
 
+namespace {
+
+// The results a function declares (Go's ~r0... or their names), from DWARF; none without it.
+std::vector<dwarf_variable> declared_results(session& s, std::uint64_t pc) {
+  std::vector<dwarf_variable> out;
+  const dwarf_info* dw = s.bin().dwarf();
+  if (!dw) return out;
+  for (const auto& v : dw->locals_at(s.bias().to_file(virt_addr(pc))))
+    if (v.is_return && v.type) out.push_back(v);
+  return out;
+}
+
+void report_results(session& s, pid_t tid, const std::vector<dwarf_variable>& results) {
+  std::vector<const go_type*> types;
+  for (const auto& v : results) types.push_back(v.type);
+  auto where = assign_results(types);
+  const auto& regs = s.process().regs(tid);
+  auto fp = ptrace_ops::get_fpregs(tid);
+  std::vector<value_record> out;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    bool floats = where[i] && std::any_of(where[i]->begin(), where[i]->end(),
+                                          [](const abi_piece& p) { return p.is_float; });
+    if (!where[i] || (floats && !fp)) {
+      value_record rec;
+      rec.expr = results[i].name;
+      rec.type = results[i].type->name;
+      rec.text = where[i] ? "<float registers unreadable>" : "<returned on the stack: not shown>";
+      out.push_back(std::move(rec));
+      continue;
+    }
+    go_value v;
+    v.type = results[i].type;
+    v.bytes = result_bytes(*v.type, *where[i], regs, fp);
+    out.push_back(describe_value(s, results[i].name, v));
+  }
+  s.out().returned(out);
+}
+
+}  // namespace
+
 void finish(session& s, const command_args&) {
   s.process();
   int n = s.current_frame();
@@ -435,7 +479,17 @@ void finish(session& s, const command_args&) {
     plan.add_exit_stops();
   } else {
     const frame_record& caller = frames[phys + 1];
+    auto results = declared_results(s, frames[phys].where.pc);
     plan.add_finish_stop(caller.where.pc, caller.sp);
+    plan.run_and_report();
+    // Back at the return address (not stopped elsewhere, not unwound by a panic): the results
+    // are where the register ABI put them. The goroutine may have moved to another thread.
+    if (!results.empty() && s.has_process()) {
+      pid_t now = s.current_tid();
+      if (s.process().has_thread(now) && s.process().regs(now).rip == caller.where.pc)
+        report_results(s, now, results);
+    }
+    return;
   }
   plan.run_and_report();
 }

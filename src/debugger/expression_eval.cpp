@@ -233,21 +233,28 @@ value_record evaluate_in_frame(session& s, const frame_registers& f, const std::
   e.type_by_name = [dw](std::string_view n) { return dw->type_by_name(n); };
   go_value v = evaluate_expression(expr, e);
   if (!v.type) fail("{}: no type", expr);
+  return describe_value(s, expr, v);
+}
+
+value_record describe_value(session& s, const std::string& name, const go_value& v) {
+  value_record rec;
+  rec.expr = name;
   rec.type = v.type->name;
+  auto mem = process_reader(s);
   format_options opt;
   // DWARF places a type's runtime descriptor relative to runtime.types (the linker's first
   // type, moduledata.types).
-  if (auto* types = s.bin().symbols().by_name("runtime.types"))
+  const dwarf_info* dw = s.bin().dwarf();
+  if (auto* types = s.bin().symbols().by_name("runtime.types"); types && dw)
     opt.dynamic_type = [&s, dw, base = types->addr.value()](std::uint64_t descriptor) {
       std::uint64_t at = s.bias().to_file(virt_addr(descriptor)).value();
       return at >= base ? dw->type_by_descriptor(at - base) : nullptr;
     };
-  rec.text = format_value(*v.type, v.bytes, e.read_memory, opt);
+  rec.text = format_value(*v.type, v.bytes, mem, opt);
   try {
     bool composite = v.type->kind == go_kind::map || v.type->kind == go_kind::chan ||
                      v.type->kind == go_kind::func;
-    if (auto sc = composite ? std::nullopt : scalar_of(v, e.read_memory, opt.max_string))
-      rec.scalar = *sc;
+    if (auto sc = composite ? std::nullopt : scalar_of(v, mem, opt.max_string)) rec.scalar = *sc;
   } catch (const error&) {
   }
   return rec;

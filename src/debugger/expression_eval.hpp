@@ -9,6 +9,7 @@
 #include <string>
 
 #include "debugger/model.hpp"
+#include "dwarf/dwarf_value.hpp"
 
 namespace godbg {
 
@@ -31,6 +32,8 @@ frame_registers selected_frame(session& s);
 
 // Evaluates `expr` (a Go expression, or $register) in the frame; the record `print` shows.
 value_record evaluate_in_frame(session& s, const frame_registers& f, const std::string& expr);
+// The record `print` shows for a value already read (dynamic types of interfaces included).
+value_record describe_value(session& s, const std::string& name, const go_value& v);
 
 // A breakpoint condition, evaluated in frame 0 of `tid`: comparisons ==, !=, <, <=, >, >=, the
 // operators &&, ||, !, parentheses, over print expressions and integer, string, bool and nil

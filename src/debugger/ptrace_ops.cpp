@@ -44,6 +44,12 @@ void detach(pid_t tid, int sig) {
     fail_errno("detach from thread {}", tid);
 }
 
+std::optional<user_fpregs_struct> get_fpregs(pid_t tid) {
+  user_fpregs_struct f{};
+  if (ptrace(PTRACE_GETFPREGS, tid, nullptr, &f) == -1) return std::nullopt;
+  return f;
+}
+
 user_regs_struct get_regs(pid_t tid) {
   user_regs_struct regs{};
   if (ptrace(PTRACE_GETREGS, tid, nullptr, &regs) == -1)

@@ -23,6 +23,7 @@ bool cont_if_alive(pid_t tid, int sig);
 void singlestep(pid_t tid, int sig);
 void detach(pid_t tid, int sig);
 user_regs_struct get_regs(pid_t tid);
+std::optional<user_fpregs_struct> get_fpregs(pid_t tid);  // x87/SSE state (xmm0-15)
 void set_regs(pid_t tid, const user_regs_struct& regs);
 std::optional<siginfo_t> get_siginfo(pid_t tid);
 unsigned long event_message(pid_t tid);

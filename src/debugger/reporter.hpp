@@ -31,6 +31,10 @@ class reporter {
   }
   virtual void threads(const std::vector<thread_record>&) = 0;
   virtual void value(const value_record&) = 0;
+  // What `finish` saw the finished function return, in declaration order.
+  virtual void returned(const std::vector<value_record>& values) {
+    for (const auto& v : values) value(v);
+  }
   virtual void startup(const std::vector<startup_stage>&) = 0;
   // A line for people only (help, confirmations); JSON mode prints {"message": ...}.
   virtual void message(const std::string&) = 0;

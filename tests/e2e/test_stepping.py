@@ -73,6 +73,14 @@ for go, variant, path in builds("conds", ("normal", "pie")):
         c.check(s[7]["function"] in (want if isinstance(want, tuple) else (want,)),
                 f"{what}: finish returns to the caller: {where(s[6])} -> {where(s[7])}")
 
+# finish shows what the function returned (register ABI: ~r0 in RAX).
+for go, variant, path in builds("waiters", ("normal", "pie")):
+    what = f"{go} {variant} waiters"
+    r = run([path], ["break main.checkpoint", "continue", "finish", "kill"])
+    ret = [x["returned"] for x in r.records if "returned" in x]
+    c.check(ret and ret[0] and ret[0][0].get("expr") == "~r0" and ret[0][0].get("value") == 44,
+            f"{what}: finish returns ~r0 = 44: {ret}")
+
 # Conditional breakpoints: stop only when the condition holds (demos/conds: visit(i) for i in 0..99).
 for go, variant, path in builds("conds", ("normal", "pie")):
     what = f"{go} {variant} conds"
