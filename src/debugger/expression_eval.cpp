@@ -112,12 +112,6 @@ std::optional<std::uint64_t> read_user_reg(const user_regs_struct& r, int dwarf_
 
 using scalar_t = std::variant<std::int64_t, std::uint64_t, double, bool, std::string>;
 
-std::int64_t sign_extend(std::uint64_t v, std::size_t size) {
-  if (size >= 8 || size == 0) return std::int64_t(v);
-  unsigned shift = unsigned(64 - 8 * size);
-  return std::int64_t(v << shift) >> shift;
-}
-
 // The scalar a value is, for JSON and comparisons; nullopt for composite values.
 std::optional<scalar_t> scalar_of(const go_value& v, const memory_reader& mem,
                                   std::size_t max_string = 1 << 20) {
@@ -127,13 +121,11 @@ std::optional<scalar_t> scalar_of(const go_value& v, const memory_reader& mem,
     case go_kind::boolean:
       return scalar_t(load_le(v.bytes, 0, 1) != 0);
     case go_kind::int_:
-      return scalar_t(sign_extend(load_le(v.bytes, 0, sz), sz));
+      return scalar_t(load_le_signed(v.bytes, 0, sz));
     case go_kind::uint_:
       return scalar_t(load_le(v.bytes, 0, sz));
     case go_kind::float_:
-      if (t.size == 4)
-        return scalar_t(double(std::bit_cast<float>(std::uint32_t(load_le(v.bytes, 0, 4)))));
-      return scalar_t(std::bit_cast<double>(load_le(v.bytes, 0, 8)));
+      return scalar_t(load_le_float(v.bytes, 0, std::size_t(t.size)));
     case go_kind::pointer:
     case go_kind::chan:
     case go_kind::func:

@@ -163,9 +163,7 @@ struct evaluator {
     const go_type& t = *v.type;
     std::size_t sz = std::size_t(std::min<std::uint64_t>(t.size, 8));
     if (t.kind == go_kind::int_) {
-      std::uint64_t raw = load_le(v.bytes, 0, sz);
-      unsigned shift = unsigned(64 - 8 * (sz ? sz : 8));
-      std::int64_t x = sz >= 8 ? std::int64_t(raw) : std::int64_t(raw << shift) >> shift;
+      std::int64_t x = load_le_signed(v.bytes, 0, sz);
       return {number::signed_, x, std::uint64_t(x), double(x)};
     }
     if (t.kind == go_kind::uint_) {
@@ -173,17 +171,8 @@ struct evaluator {
       return {number::unsigned_, std::int64_t(x), x, double(x)};
     }
     if (t.kind == go_kind::float_) {
-      double x = 0;
-      if (t.size == 4) {
-        std::uint32_t b = std::uint32_t(load_le(v.bytes, 0, 4));
-        float f;
-        std::memcpy(&f, &b, 4);
-        x = f;
-      } else {
-        std::uint64_t b = load_le(v.bytes, 0, 8);
-        std::memcpy(&x, &b, 8);
-      }
-      return {number::floating, std::int64_t(x), std::uint64_t(x), x};
+      double x = load_le_float(v.bytes, 0, std::size_t(t.size));
+      return {number::floating, 0, 0, x};  // (a float out of int64's range has no integer value)
     }
     fail("{} is not a number (arithmetic needs integers or floats)", t.name);
   }

@@ -1,5 +1,6 @@
 #pragma once
 // Reading a stopped process's memory through a callback, and little-endian loads from bytes.
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -19,6 +20,21 @@ inline std::uint64_t load_le(std::span<const std::uint8_t> b, std::uint64_t off,
   std::uint64_t v = 0;
   std::memcpy(&v, b.data() + off, size);
   return v;
+}
+
+// The same, sign-extended from size bytes (Go's int8..int64).
+inline std::int64_t load_le_signed(std::span<const std::uint8_t> b, std::uint64_t off,
+                                   std::size_t size) {
+  std::uint64_t v = load_le(b, off, size);
+  if (size >= 8 || size == 0) return std::int64_t(v);
+  unsigned shift = unsigned(64 - 8 * size);
+  return std::int64_t(v << shift) >> shift;
+}
+
+// An IEEE float32 (size 4) or float64 at off, as a double.
+inline double load_le_float(std::span<const std::uint8_t> b, std::uint64_t off, std::size_t size) {
+  if (size == 4) return double(std::bit_cast<float>(std::uint32_t(load_le(b, off, 4))));
+  return std::bit_cast<double>(load_le(b, off, 8));
 }
 
 inline std::vector<std::uint8_t> read_bytes(const memory_reader& mem, std::uint64_t addr,

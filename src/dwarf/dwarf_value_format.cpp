@@ -56,12 +56,6 @@ std::string hex(std::uint64_t v) {
   return fmt::format("{:#x}", v);
 }
 
-std::int64_t sign_extend(std::uint64_t v, std::size_t size) {
-  if (size >= 8 || size == 0) return std::int64_t(v);
-  unsigned shift = unsigned(64 - 8 * size);
-  return std::int64_t(v << shift) >> shift;
-}
-
 std::string float_text(double d) {
   std::string s = fmt::format("{}", d);
   // Go's %v switches to exponent form only from 1e21 on (and below 1e-4).
@@ -94,7 +88,7 @@ struct printer {
       case go_kind::boolean:
         return load_le(b, 0, 1) ? "true" : "false";
       case go_kind::int_:
-        return fmt::format("{}", sign_extend(load_le(b, 0, sz), sz));
+        return fmt::format("{}", load_le_signed(b, 0, sz));
       case go_kind::uint_:
         return fmt::format("{}", load_le(b, 0, sz));
       case go_kind::float_:
@@ -221,7 +215,7 @@ struct printer {
       item it{value(*t.key, e.key, depth + 1, false), value(*t.elem, e.value, depth + 1, false)};
       std::size_t ks = std::size_t(std::min<std::uint64_t>(t.key->size, 8));
       if (numeric)
-        it.num = t.key->kind == go_kind::int_ ? sign_extend(load_le(e.key, 0, ks), ks)
+        it.num = t.key->kind == go_kind::int_ ? load_le_signed(e.key, 0, ks)
                                               : std::int64_t(load_le(e.key, 0, ks));
       items.push_back(std::move(it));
     }
