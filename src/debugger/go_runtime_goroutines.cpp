@@ -52,13 +52,6 @@ std::optional<std::vector<rt::raw_g>> read_all_gs(session& s, go_runtime& rt) {
 
 namespace {
 
-bool is_outermost(const go_func& f) {
-  constexpr std::uint8_t topframe = 1;
-  if (f.flag & topframe) return true;
-  return f.name == "runtime.goexit" || f.name == "runtime.mstart" || f.name == "runtime.rt0_go" ||
-         f.name == "runtime.mstart0" || f.name == "runtime.morestack";
-}
-
 std::string status_name(std::uint32_t raw) {
   if (auto n = goroutine_status_name(raw)) return std::string(*n);
   return "unknown";
@@ -82,7 +75,7 @@ const go_runtime::state::pc_info& go_runtime::state::info_at(session& s, std::ui
     file_addr lookup = s.bias().to_file(virt_addr(caller ? pc - 1 : pc));
     if (auto fn = tab->func_at(lookup)) {
       info.known = true;
-      info.outermost = is_outermost(*fn);
+      info.outermost = fn->is_stack_top();
       if (auto d = tab->sp_delta_at(s.bias().to_file(virt_addr(pc)))) info.sp_delta = *d;
       for (auto& f : tab->inline_at(lookup)) {
         if (!rt::is_user_function(f.function)) continue;

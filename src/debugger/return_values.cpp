@@ -1,6 +1,10 @@
 #include "debugger/return_values.hpp"
 
+#include <array>
 #include <cstring>
+#include <string_view>
+
+#include "arch_amd64/registers.hpp"
 
 namespace godbg {
 
@@ -55,27 +59,12 @@ struct assigner {
   }
 };
 
+// The integer registers in the order the ABI hands them out.
+constexpr std::array<std::string_view, int_registers> int_register_names{
+    "rax", "rbx", "rcx", "rdi", "rsi", "r8", "r9", "r10", "r11"};
+
 std::uint64_t int_register(const user_regs_struct& r, int i) {
-  switch (i) {
-    case 0:
-      return r.rax;
-    case 1:
-      return r.rbx;
-    case 2:
-      return r.rcx;
-    case 3:
-      return r.rdi;
-    case 4:
-      return r.rsi;
-    case 5:
-      return r.r8;
-    case 6:
-      return r.r9;
-    case 7:
-      return r.r10;
-    default:
-      return r.r11;
-  }
+  return read_register(r, *register_by_name(int_register_names[std::size_t(i)]));
 }
 
 }  // namespace
@@ -87,7 +76,6 @@ std::vector<std::optional<std::vector<abi_piece>>> assign_results(
   for (const go_type* t : results) {
     // A result that does not fit goes to the stack whole, and gives back what it took.
     assigner trial = a;
-    trial.pieces.clear();
     if (t && trial.assign(*t, 0)) {
       out.emplace_back(trial.pieces);
       a.ints = trial.ints;

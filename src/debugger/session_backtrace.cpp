@@ -13,14 +13,6 @@
 namespace godbg {
 
 namespace {
-// Frames where a goroutine's or thread's stack begins: nothing above them is a caller.
-bool is_outermost(const go_func& f) {
-  constexpr std::uint8_t topframe = 1;
-  if (f.flag & topframe) return true;
-  return f.name == "runtime.goexit" || f.name == "runtime.mstart" || f.name == "runtime.rt0_go" ||
-         f.name == "runtime.mstart0" || f.name == "runtime.morestack";
-}
-
 struct unwound_frame {
   std::uint64_t pc = 0, sp = 0, fp = 0;
 };
@@ -118,7 +110,7 @@ std::vector<frame_record> session::backtrace_from(std::uint64_t pc, std::uint64_
     std::optional<go_func> fn;
     if (tab) fn = tab->func_at(bias_.to_file(virt_addr(caller ? pc - 1 : pc)));
     if (fn) {
-      if (is_outermost(*fn)) break;
+      if (fn->is_stack_top()) break;
       auto delta = tab->sp_delta_at(bias_.to_file(virt_addr(pc)));
       if (!delta || *delta < 0) break;
       auto ret = proc.read_value<std::uint64_t>(virt_addr(sp + *delta));

@@ -29,6 +29,15 @@ struct go_func {
   std::uint8_t func_id = 0;  // abi.FuncID: nonzero for special runtime functions
   std::uint8_t flag = 0;     // abi.FuncFlag (TOPFRAME=1, SPWRITE=2, ASM=4)
   std::int32_t index = 0;    // position in the functab
+
+  // Where a goroutine's or thread's stack begins: nothing above it is a caller (TOPFRAME, or
+  // the runtime's stack starts for formats without the flag).
+  bool is_stack_top() const {
+    constexpr std::uint8_t topframe = 1;
+    if (flag & topframe) return true;
+    return name == "runtime.goexit" || name == "runtime.mstart" || name == "runtime.rt0_go" ||
+           name == "runtime.mstart0" || name == "runtime.morestack";
+  }
 };
 
 struct go_line {
