@@ -23,6 +23,14 @@ fi
 command -v go >/dev/null || [ -x /usr/local/go/bin/go ] || { echo "setup: no Go toolchain found" >&2; exit 1; }
 export PATH=$PATH:/usr/local/go/bin
 
+# Delve, the peer e2e.goroutines_delve and bench/ compare with (the test skips without it).
+dlv=$(go env GOPATH 2>/dev/null)/bin/dlv
+if ! command -v dlv >/dev/null && [ ! -x "$dlv" ]; then
+  say "installing Delve (go install github.com/go-delve/delve/cmd/dlv@latest)"
+  GOFLAGS= GOTOOLCHAIN=local go install github.com/go-delve/delve/cmd/dlv@latest >/dev/null 2>&1 ||
+    echo "setup: could not install Delve; e2e.goroutines_delve will skip" >&2
+fi
+
 say "building godbg in build/"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 ninja -C build godbg >/dev/null
