@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "debugger/commands.hpp"
-#include "debugger/reporter.hpp"
+#include "commands/commands.hpp"
+#include "commands/output.hpp"
 #include "debugger/session.hpp"
 #include "fuzz_common.hpp"
 

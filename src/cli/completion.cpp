@@ -12,9 +12,9 @@
 // clang-format on
 
 #include "arch_amd64/registers.hpp"
-#include "debugger/commands.hpp"
-#include "debugger/expression_names.hpp"
-#include "debugger/go_runtime.hpp"
+#include "commands/commands.hpp"
+#include "debugger/eval/expression_names.hpp"
+#include "goruntime/go_runtime.hpp"
 #include "debugger/session.hpp"
 
 namespace godbg {

@@ -14,7 +14,7 @@
 #include "common/error.hpp"
 #include "common/parse_integer.hpp"
 #include "common/version.hpp"
-#include "debugger/commands.hpp"
+#include "commands/commands.hpp"
 #include "debugger/session.hpp"
 
 namespace {

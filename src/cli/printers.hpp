@@ -2,7 +2,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "debugger/reporter.hpp"
+#include "commands/output.hpp"
 
 namespace godbg {
 

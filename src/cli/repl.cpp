@@ -31,7 +31,7 @@
 #include "cli/completion.hpp"
 #include "cli/signals.hpp"
 #include "common/error.hpp"
-#include "debugger/commands.hpp"
+#include "commands/commands.hpp"
 #include "debugger/session.hpp"
 
 namespace godbg {

@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "debugger/inferior.hpp"
+#include "process/inferior.hpp"
 
 namespace godbg {
 

@@ -3,7 +3,7 @@
 #include "cli/trace_event_writer.hpp"
 #include "common/error.hpp"
 #include "debugger/session.hpp"
-#include "debugger/startup_report.hpp"
+#include "debugger/startup/startup_report.hpp"
 
 namespace godbg {
 

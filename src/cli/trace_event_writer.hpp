@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "debugger/startup_report.hpp"
+#include "debugger/startup/startup_report.hpp"
 
 namespace godbg {
 

@@ -5,9 +5,9 @@
 
 #include "arch_amd64/go_prologue.hpp"
 #include "common/error.hpp"
-#include "debugger/expression_eval.hpp"
-#include "debugger/go_runtime.hpp"
-#include "debugger/ptrace_ops.hpp"
+#include "debugger/eval/expression_eval.hpp"
+#include "goruntime/go_runtime.hpp"
+#include "process/ptrace_ops.hpp"
 
 namespace godbg {
 

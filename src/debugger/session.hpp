@@ -10,9 +10,9 @@
 
 #include "common/address.hpp"
 #include "debugger/breakpoints.hpp"
-#include "debugger/inferior.hpp"
+#include "process/inferior.hpp"
 #include "debugger/model.hpp"
-#include "debugger/reporter.hpp"
+#include "commands/output.hpp"
 #include "debugger/source_files.hpp"
 #include "dwarf/binary.hpp"
 

@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "common/error.hpp"
-#include "debugger/go_runtime.hpp"
+#include "goruntime/go_runtime.hpp"
 #include "debugger/session.hpp"
 
 namespace godbg {

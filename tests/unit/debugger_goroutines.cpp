@@ -8,10 +8,10 @@
 #include <algorithm>
 #include <string>
 
-#include "debugger/go_runtime.hpp"
-#include "debugger/go_runtime_internal.hpp"
-#include "debugger/goroutine_stacks.hpp"
-#include "debugger/runtime_layout_table.hpp"
+#include "goruntime/go_runtime.hpp"
+#include "goruntime/go_runtime_internal.hpp"
+#include "debugger/stack/goroutine_stacks.hpp"
+#include "goruntime/runtime_layout_table.hpp"
 #include "debugger/session.hpp"
 #include "demo_paths.hpp"
 #include "dwarf/dwarf_info.hpp"

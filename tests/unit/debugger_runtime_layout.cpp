@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "debugger/runtime_layout_table.hpp"
+#include "goruntime/runtime_layout_table.hpp"
 #include "demo_paths.hpp"
 
 using namespace godbg;

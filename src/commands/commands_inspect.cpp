@@ -3,8 +3,8 @@
 #include "arch_amd64/registers.hpp"
 #include "common/error.hpp"
 #include "common/parse_integer.hpp"
-#include "debugger/commands.hpp"
-#include "debugger/goroutine_stacks.hpp"
+#include "commands/commands.hpp"
+#include "debugger/stack/goroutine_stacks.hpp"
 #include "debugger/session.hpp"
 
 namespace godbg {

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "debugger/inferior.hpp"
+#include "process/inferior.hpp"
 #include "debugger/model.hpp"
 
 namespace godbg {

@@ -7,7 +7,7 @@
 #include <cerrno>
 
 #include "common/error.hpp"
-#include "debugger/inferior.hpp"
+#include "process/inferior.hpp"
 
 namespace godbg {
 

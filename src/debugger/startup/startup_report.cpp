@@ -1,7 +1,7 @@
 // The startup report's stage machine: internal stops at the entry of every bootstrap function
 // (and at the return address of those whose work is read after they return), thread births from
 // the clone observer, values read from registers, the stack and the runtime's memory.
-#include "debugger/startup_report.hpp"
+#include "debugger/startup/startup_report.hpp"
 
 #include <sys/user.h>
 
@@ -15,9 +15,9 @@
 #include <set>
 
 #include "common/error.hpp"
-#include "debugger/runtime_layout_table.hpp"
+#include "goruntime/runtime_layout_table.hpp"
 #include "debugger/session.hpp"
-#include "debugger/startup_probe.hpp"
+#include "debugger/startup/startup_probe.hpp"
 
 namespace godbg {
 

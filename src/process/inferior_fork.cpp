@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 #include "common/error.hpp"
-#include "debugger/inferior.hpp"
-#include "debugger/ptrace_ops.hpp"
+#include "process/inferior.hpp"
+#include "process/ptrace_ops.hpp"
 
 namespace godbg {
 

@@ -1,9 +1,9 @@
-#include "debugger/startup_probe.hpp"
+#include "debugger/startup/startup_probe.hpp"
 
 #include "arch_amd64/g_register.hpp"
 #include "common/error.hpp"
-#include "debugger/go_runtime.hpp"
-#include "debugger/runtime_layout_table.hpp"
+#include "goruntime/go_runtime.hpp"
+#include "goruntime/runtime_layout_table.hpp"
 #include "debugger/session.hpp"
 #include "dwarf/dwarf_info.hpp"
 

@@ -18,7 +18,7 @@
 
 #include "arch_amd64/single_step.hpp"
 #include "common/address.hpp"
-#include "debugger/ptrace_ops.hpp"
+#include "process/ptrace_ops.hpp"
 
 namespace godbg {
 

@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
 #include "common/error.hpp"
-#include "debugger/commands.hpp"
+#include "commands/commands.hpp"
 #include "debugger/session.hpp"
 
 namespace godbg::cmd {

@@ -7,8 +7,8 @@
 #include <climits>
 #include <cstring>
 
-#include "debugger/go_runtime_internal.hpp"
-#include "debugger/runtime_layout_table.hpp"
+#include "goruntime/go_runtime_internal.hpp"
+#include "goruntime/runtime_layout_table.hpp"
 #include "debugger/session.hpp"
 #include "dwarf/dwarf_info.hpp"
 

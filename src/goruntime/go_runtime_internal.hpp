@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "debugger/go_runtime.hpp"
+#include "goruntime/go_runtime.hpp"
 
 namespace godbg {
 

@@ -17,7 +17,7 @@
 #include <cctype>
 
 #include "arch_amd64/disassembler.hpp"
-#include "debugger/go_runtime_internal.hpp"
+#include "goruntime/go_runtime_internal.hpp"
 #include "debugger/session.hpp"
 
 namespace godbg {

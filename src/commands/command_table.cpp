@@ -1,7 +1,7 @@
 #include <fstream>
 
 #include "common/error.hpp"
-#include "debugger/commands.hpp"
+#include "commands/commands.hpp"
 #include "debugger/session.hpp"
 
 // Tables laid out by hand, a row per line: clang-format would put one field per line.

@@ -1,6 +1,6 @@
 #include "common/error.hpp"
 #include "common/parse_integer.hpp"
-#include "debugger/commands.hpp"
+#include "commands/commands.hpp"
 #include "debugger/session.hpp"
 
 namespace godbg {

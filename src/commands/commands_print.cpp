@@ -1,7 +1,7 @@
 // print EXPR: a Go expression in the selected frame, shown as Go shows it.
 #include "common/error.hpp"
-#include "debugger/commands.hpp"
-#include "debugger/expression_eval.hpp"
+#include "commands/commands.hpp"
+#include "debugger/eval/expression_eval.hpp"
 #include "debugger/session.hpp"
 
 namespace godbg::cmd {

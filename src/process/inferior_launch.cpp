@@ -14,8 +14,8 @@
 #include <set>
 
 #include "common/error.hpp"
-#include "debugger/inferior.hpp"
-#include "debugger/ptrace_ops.hpp"
+#include "process/inferior.hpp"
+#include "process/ptrace_ops.hpp"
 
 namespace godbg {
 

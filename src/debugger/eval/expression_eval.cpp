@@ -1,6 +1,6 @@
 // `print` and breakpoint conditions: Go expressions evaluated against the DWARF of the program
 // and the registers and memory of one frame.
-#include "debugger/expression_eval.hpp"
+#include "debugger/eval/expression_eval.hpp"
 
 #include <fmt/format.h>
 
@@ -10,7 +10,7 @@
 
 #include "arch_amd64/registers.hpp"
 #include "common/error.hpp"
-#include "debugger/goroutine_stacks.hpp"
+#include "debugger/stack/goroutine_stacks.hpp"
 #include "debugger/session.hpp"
 #include "dwarf/dwarf_expr.hpp"
 #include "dwarf/dwarf_info.hpp"

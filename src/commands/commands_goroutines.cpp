@@ -1,9 +1,9 @@
 // goroutines, goroutine, threads, thread.
 #include "common/error.hpp"
 #include "common/parse_integer.hpp"
-#include "debugger/commands.hpp"
-#include "debugger/go_runtime.hpp"
-#include "debugger/goroutine_stacks.hpp"
+#include "commands/commands.hpp"
+#include "goruntime/go_runtime.hpp"
+#include "debugger/stack/goroutine_stacks.hpp"
 #include "debugger/session.hpp"
 
 namespace godbg::cmd {

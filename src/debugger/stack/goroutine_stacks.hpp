@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "debugger/go_runtime.hpp"
+#include "goruntime/go_runtime.hpp"
 #include "debugger/model.hpp"
 
 namespace godbg {

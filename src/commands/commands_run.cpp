@@ -2,8 +2,8 @@
 #include "arch_amd64/disassembler.hpp"
 #include "common/error.hpp"
 #include "common/parse_integer.hpp"
-#include "debugger/commands.hpp"
-#include "debugger/go_runtime.hpp"
+#include "commands/commands.hpp"
+#include "goruntime/go_runtime.hpp"
 #include "debugger/session.hpp"
 
 namespace godbg {

@@ -1,9 +1,9 @@
-#include "debugger/expression_names.hpp"
+#include "debugger/eval/expression_names.hpp"
 
 #include <set>
 
 #include "common/error.hpp"
-#include "debugger/expression_eval.hpp"
+#include "debugger/eval/expression_eval.hpp"
 #include "debugger/session.hpp"
 #include "dwarf/dwarf_info.hpp"
 #include "dwarf/dwarf_variables.hpp"

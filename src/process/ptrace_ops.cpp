@@ -1,4 +1,4 @@
-#include "debugger/ptrace_ops.hpp"
+#include "process/ptrace_ops.hpp"
 
 #include <sys/ptrace.h>
 #include <sys/wait.h>

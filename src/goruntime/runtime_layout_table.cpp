@@ -1,4 +1,4 @@
-#include "debugger/runtime_layout_table.hpp"
+#include "goruntime/runtime_layout_table.hpp"
 
 #include <charconv>
 

@@ -1,9 +1,9 @@
 // `startup [until FUNC]`: the bootstrap report of the program being debugged, from where it
 // stands to main.main (launching it first when it is not running).
 #include "common/error.hpp"
-#include "debugger/commands.hpp"
+#include "commands/commands.hpp"
 #include "debugger/session.hpp"
-#include "debugger/startup_report.hpp"
+#include "debugger/startup/startup_report.hpp"
 
 namespace godbg::cmd {
 

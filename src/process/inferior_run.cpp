@@ -13,8 +13,8 @@
 #include "arch_amd64/disassembler.hpp"
 #include "arch_amd64/single_step.hpp"
 #include "common/error.hpp"
-#include "debugger/inferior.hpp"
-#include "debugger/ptrace_ops.hpp"
+#include "process/inferior.hpp"
+#include "process/ptrace_ops.hpp"
 
 namespace godbg {
 

@@ -1,7 +1,7 @@
 // The Go runtime as read from the live process: g of a thread, Ms, Ps, a few globals, wait
 // reasons, start functions. The layout comes from go_runtime_layout.cpp, the globals from
 // go_runtime_globals.cpp, the goroutine walker is go_runtime_goroutines.cpp.
-#include "debugger/go_runtime.hpp"
+#include "goruntime/go_runtime.hpp"
 
 #include <cctype>
 #include <cstring>
@@ -9,8 +9,8 @@
 #include "arch_amd64/disassembler.hpp"
 #include "arch_amd64/g_register.hpp"
 #include "common/error.hpp"
-#include "debugger/go_runtime_internal.hpp"
-#include "debugger/runtime_layout_table.hpp"
+#include "goruntime/go_runtime_internal.hpp"
+#include "goruntime/runtime_layout_table.hpp"
 #include "debugger/session.hpp"
 #include "dwarf/gopclntab.hpp"
 

@@ -1,11 +1,11 @@
-#include "debugger/goroutine_stacks.hpp"
+#include "debugger/stack/goroutine_stacks.hpp"
 
 #include <algorithm>
 #include <unordered_map>
 
 #include "common/error.hpp"
-#include "debugger/go_runtime_internal.hpp"
-#include "debugger/runtime_layout_table.hpp"
+#include "goruntime/go_runtime_internal.hpp"
+#include "goruntime/runtime_layout_table.hpp"
 #include "debugger/session.hpp"
 
 namespace godbg {

@@ -9,8 +9,8 @@
 #include <cstring>
 #include <unordered_map>
 
-#include "debugger/go_runtime_internal.hpp"
-#include "debugger/runtime_layout_table.hpp"
+#include "goruntime/go_runtime_internal.hpp"
+#include "goruntime/runtime_layout_table.hpp"
 #include "debugger/session.hpp"
 #include "dwarf/gopclntab.hpp"
 
