@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/printers.hpp"
+#include "cli/stage_value_json.hpp"
 
 namespace godbg {
 
@@ -196,7 +197,7 @@ class json_printer : public reporter {
     json arr = json::array();
     for (auto& s : stages) {
       json values = json::object();
-      for (auto& [k, v] : s.values_json) values[k] = json::parse(v, nullptr, false);
+      for (auto& [k, v] : s.values) values[k] = to_json(v);
       arr.push_back({{"stage", s.stage},
                      {"t_us", s.t_us},
                      {"tid", s.tid},

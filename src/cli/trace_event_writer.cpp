@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 
+#include "cli/stage_value_json.hpp"
 #include "common/error.hpp"
 
 namespace godbg {
@@ -14,7 +15,7 @@ using json = nlohmann::json;
 
 json values_of(const startup_stage& s) {
   json args = json::object();
-  for (auto& [k, v] : s.values_json) args[k] = json::parse(v, nullptr, false);
+  for (auto& [k, v] : s.values) args[k] = to_json(v);
   args["summary"] = s.summary;
   if (s.goid) args["goid"] = *s.goid;
   return args;

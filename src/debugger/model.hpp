@@ -8,6 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include "debugger/stage_value.hpp"
+
 namespace godbg {
 
 // A call inlined at a pc: the callee and where in it the pc is.
@@ -133,9 +135,7 @@ struct startup_stage {
   int tid = 0;
   std::optional<std::int64_t> goid;
   std::string summary;  // one human line: what it established
-  // Values: strings, integers, lists of strings, bools. Kept as JSON text per key, so this layer
-  // needs no JSON library and the printers can render them as they like.
-  std::vector<std::pair<std::string, std::string>> values_json;
+  std::vector<std::pair<std::string, stage_value>> values;  // in the order they were found
 };
 
 }  // namespace godbg

@@ -25,7 +25,7 @@ inferior& session::process() {
 }
 
 go_runtime& session::runtime() {
-  if (!runtime_) runtime_ = std::make_unique<go_runtime>(*this);
+  if (!runtime_) runtime_ = std::make_unique<go_runtime>(bin(), bias_, process());
   return *runtime_;
 }
 

@@ -11,14 +11,21 @@
 #include "common/error.hpp"
 #include "goruntime/go_runtime_internal.hpp"
 #include "goruntime/runtime_layout_table.hpp"
-#include "debugger/session.hpp"
+#include "dwarf/binary.hpp"
 #include "dwarf/gopclntab.hpp"
+#include "process/target.hpp"
 
 namespace godbg {
 
-std::optional<std::uint64_t> wait_reason_count_from_code(session& s);  // go_runtime_globals.cpp
+namespace {
+// Sanity bound for a runtime counter read from memory: anything above is not what we think.
+constexpr std::int64_t plausible_count = 1 << 24;
+}  // namespace
 
-go_runtime::go_runtime(session& s) : s_(s), st_(std::make_unique<state>()) {}
+std::optional<std::uint64_t> wait_reason_count_from_code(go_runtime& rt);  // go_runtime_globals.cpp
+
+go_runtime::go_runtime(const binary& bin, load_bias bias, target& proc)
+    : bin_(bin), bias_(bias), proc_(proc), st_(std::make_unique<state>()) {}
 go_runtime::~go_runtime() = default;
 
 go_runtime::state& go_runtime::st() {
@@ -26,28 +33,49 @@ go_runtime::state& go_runtime::st() {
 }
 
 bool go_runtime::available() {
-  return resolve_layout(s_, *st_) != nullptr;
+  return resolve_layout(*this, *st_) != nullptr;
 }
 
 std::optional<std::string> go_runtime::layout_source() {
-  if (auto* l = resolve_layout(s_, *st_)) return l->source;
+  if (auto* l = resolve_layout(*this, *st_)) return l->source;
   return std::nullopt;
 }
 
 std::optional<std::uint64_t> go_runtime::g_on_thread(pid_t tid) {
-  if (!s_.has_binary() || !s_.bin().is_go()) return std::nullopt;
-  auto& proc = s_.process();
-  const auto& regs = proc.regs(tid);
-  if (regs.fs_base == 0) return std::nullopt;
-  auto g = proc.read_value<std::uint64_t>(virt_addr(g_tls_address(regs)));
+  if (!bin().is_go()) return std::nullopt;
+  auto& proc = process();
+  if (!proc.has_thread(tid)) return std::nullopt;
+  std::uint64_t tls = 0;
+  try {
+    const auto& regs = proc.regs(tid);
+    if (regs.fs_base == 0) return std::nullopt;
+    tls = g_tls_address(regs);
+  } catch (const error&) {
+    return std::nullopt;  // running (a thread being born): no registers to read
+  }
+  auto g = proc.read_value<std::uint64_t>(virt_addr(tls));
   if (!g || *g == 0) return std::nullopt;
-  return g;
+  // Before rt0_go sets TLS up (or in a PIE binary while ld.so's TLS is in place) the slot
+  // holds something else: a g is believed only if its m points back at it as g0 or curg.
+  auto* l = resolve_layout(*this, *st_);
+  if (!l) return g;
+  auto m = proc.read_value<std::uint64_t>(virt_addr(*g + l->g_m));
+  if (!m || *m == 0) return std::nullopt;
+  auto g0 = proc.read_value<std::uint64_t>(virt_addr(*m + l->m_g0));
+  if (g0 && *g0 == *g) return g;
+  auto curg = proc.read_value<std::uint64_t>(virt_addr(*m + l->m_curg));
+  if (curg && *curg == *g) return g;
+  auto gsignal = proc.read_value<std::uint64_t>(virt_addr(*m + l->m_gsignal));
+  if (gsignal && *gsignal == *g) return g;
+  return std::nullopt;
 }
 
 std::optional<std::int64_t> go_runtime::goid_of(std::uint64_t g) {
-  auto* l = resolve_layout(s_, *st_);
+  auto* l = resolve_layout(*this, *st_);
   if (!l || g == 0) return std::nullopt;
-  return s_.process().read_value<std::int64_t>(virt_addr(g + l->g_goid));
+  auto v = process().read_value<std::int64_t>(virt_addr(g + l->g_goid));
+  if (!v || *v < 0 || *v > (std::int64_t(1) << 48)) return std::nullopt;
+  return v;
 }
 
 std::optional<std::int64_t> go_runtime::goid_on_thread(pid_t tid) {
@@ -58,10 +86,10 @@ std::optional<std::int64_t> go_runtime::goid_on_thread(pid_t tid) {
 
 thread_goroutine go_runtime::goroutine_on_thread(pid_t tid) {
   thread_goroutine out;
-  auto* l = resolve_layout(s_, *st_);
+  auto* l = resolve_layout(*this, *st_);
   out.tls_g = g_on_thread(tid);
   if (!l || !out.tls_g) return out;
-  auto& proc = s_.process();
+  auto& proc = process();
   auto goid = proc.read_value<std::int64_t>(virt_addr(*out.tls_g + l->g_goid));
   if (!goid) {
     out.tls_g.reset();  // not a g: TLS not set up by the Go runtime yet
@@ -82,18 +110,12 @@ thread_goroutine go_runtime::goroutine_on_thread(pid_t tid) {
   return out;
 }
 
-std::optional<std::int64_t> go_runtime::user_goid_on_thread(pid_t tid) {
-  auto tg = goroutine_on_thread(tid);
-  if (!tg.g) return std::nullopt;
-  return goid_of(*tg.g);
-}
-
 std::vector<m_info> go_runtime::ms() {
   std::vector<m_info> out;
-  auto* l = resolve_layout(s_, *st_);
+  auto* l = resolve_layout(*this, *st_);
   auto allm = global_address("runtime.allm");
   if (!l || !allm) return out;
-  auto& proc = s_.process();
+  auto& proc = process();
   auto m = proc.read_value<std::uint64_t>(virt_addr(*allm));
   std::vector<std::uint8_t> buf(l->m_span());
   auto u64 = [&](std::uint64_t off) {
@@ -124,27 +146,25 @@ std::vector<m_info> go_runtime::ms() {
 std::optional<std::int32_t> go_runtime::gomaxprocs() {
   auto a = global_address("runtime.gomaxprocs");
   if (!a) return std::nullopt;
-  return s_.process().read_value<std::int32_t>(virt_addr(*a));
+  return process().read_value<std::int32_t>(virt_addr(*a));
 }
 
 std::optional<std::int32_t> go_runtime::ncpu() {
-  auto* l = resolve_layout(s_, *st_);
+  auto* l = resolve_layout(*this, *st_);
   std::optional<std::uint64_t> a;
   if (l && !l->ncpu_var.empty()) a = global_address(l->ncpu_var);
   if (!a) a = global_address("runtime.numCPUStartup");
   if (!a) a = global_address("runtime.ncpu");
   if (!a) return std::nullopt;
-  return s_.process().read_value<std::int32_t>(virt_addr(*a));
+  return process().read_value<std::int32_t>(virt_addr(*a));
 }
 
 std::optional<std::int64_t> go_runtime::nprocs() {
   auto a = global_address("runtime.allp");
   if (!a) return std::nullopt;
-  return s_.process().read_value<std::int64_t>(virt_addr(*a + 8));
-}
-
-bool go_runtime::condition_true(pid_t, const std::string& expr) {
-  fail("cannot evaluate the condition {}: expressions are not supported yet", expr);
+  auto len = process().read_value<std::int64_t>(virt_addr(*a + 8));  // slice: ptr, len, cap
+  if (!len || *len < 0 || *len > plausible_count) return std::nullopt;
+  return len;
 }
 
 // --- wait reasons
@@ -152,17 +172,17 @@ bool go_runtime::condition_true(pid_t, const std::string& expr) {
 const std::vector<std::string>& go_runtime::wait_reasons() {
   if (st_->wait_reasons) return *st_->wait_reasons;
   std::vector<std::string> table;
-  if (auto* l = resolve_layout(s_, *st_)) table = l->table_wait_reasons;
+  if (auto* l = resolve_layout(*this, *st_)) table = l->table_wait_reasons;
   std::vector<std::string> read;
-  if (s_.has_process()) {
+  if (true) {
     auto a = global_address("runtime.waitReasonStrings");
     std::optional<std::uint64_t> count;
-    if (auto* sym = s_.bin().symbols().by_name("runtime.waitReasonStrings"); sym && sym->size)
+    if (auto* sym = bin().symbols().by_name("runtime.waitReasonStrings"); sym && sym->size)
       count = sym->size / 16;
     else
-      count = wait_reason_count_from_code(s_);
+      count = wait_reason_count_from_code(*this);
     if (a && count && *count > 0 && *count < 256) {
-      auto& proc = s_.process();
+      auto& proc = process();
       std::vector<std::uint64_t> hdr(*count * 2);
       if (proc.read(virt_addr(*a), {reinterpret_cast<std::uint8_t*>(hdr.data()), hdr.size() * 8})) {
         for (std::uint64_t i = 0; i < *count; ++i) {
@@ -188,7 +208,7 @@ const std::vector<std::string>& go_runtime::wait_reasons() {
     return *st_->wait_reasons;
   }
   // Not cached when the process could not be asked: a later call may do better.
-  if (!s_.has_process()) {
+  if (!true) {
     st_->table_wait_reasons = std::move(table);
     return st_->table_wait_reasons;
   }
@@ -208,7 +228,7 @@ std::optional<std::string> go_runtime::function_name(std::uint64_t pc) {
   auto it = st_->function_names.find(pc);
   if (it != st_->function_names.end()) return it->second;
   std::optional<std::string> name;
-  if (s_.has_binary()) name = s_.bin().innermost_function_at(s_.bias().to_file(virt_addr(pc)));
+  if (true) name = bin().innermost_function_at(bias().to_file(virt_addr(pc)));
   st_->function_names.emplace(pc, name);
   return name;
 }
@@ -236,17 +256,17 @@ bool is_runtime_helper(std::string_view wrapper, std::string_view callee) {
 
 // The function a go-statement wrapper starts: the outermost call inlined into it, or the first
 // call to a function outside the runtime. nullopt when `fn` is not such a wrapper.
-std::optional<std::string> unwrap_go_wrapper(session& s, const function_info& fn) {
+std::optional<std::string> unwrap_go_wrapper(go_runtime& rt, const function_info& fn) {
   bool gowrap = ends_with_number_after(fn.name, ".gowrap");            // go1.22+
   bool closure = !gowrap && ends_with_number_after(fn.name, ".func");  // go1.17..1.21
   if (!gowrap && !closure) return std::nullopt;
-  const gopclntab* tab = s.bin().pclntab();
+  const gopclntab* tab = rt.bin().pclntab();
   if (!tab) return std::nullopt;
   std::uint64_t size = fn.end.value() - fn.entry.value();
   if (size == 0 || size > (gowrap ? 4096u : 256u)) return std::nullopt;
   std::vector<std::uint8_t> code(size);
-  virt_addr at = s.bias().to_virt(fn.entry);
-  if (!s.process().read(at, code)) return std::nullopt;
+  virt_addr at = rt.bias().to_virt(fn.entry);
+  if (!rt.process().read(at, code)) return std::nullopt;
   static const disassembler dis;
   auto insns = dis.decode(code, at.value());
   std::optional<std::string> target;
@@ -254,7 +274,7 @@ std::optional<std::string> unwrap_go_wrapper(session& s, const function_info& fn
   int calls = 0;
   for (auto& i : insns) {
     if (i.mnemonic == "int3") break;  // the padding after the function
-    auto chain = tab->inline_at(s.bias().to_file(virt_addr(i.address)));
+    auto chain = tab->inline_at(rt.bias().to_file(virt_addr(i.address)));
     if (chain.empty()) continue;
     // A closure that is a wrapper has every instruction on the line of its go statement.
     if (!line) line = chain.back().line;
@@ -265,7 +285,7 @@ std::optional<std::string> unwrap_go_wrapper(session& s, const function_info& fn
       continue;
     }
     if (i.is_call && i.branch_target) {
-      auto callee = s.bin().function_at(s.bias().to_file(virt_addr(*i.branch_target)));
+      auto callee = rt.bin().function_at(rt.bias().to_file(virt_addr(*i.branch_target)));
       if (!callee || is_runtime_helper(fn.name, callee->name)) continue;
       ++calls;
       if (!target) target = callee->name;
@@ -281,11 +301,11 @@ std::optional<std::string> go_runtime::start_function(std::uint64_t startpc) {
   auto it = st_->start_functions.find(startpc);
   if (it != st_->start_functions.end()) return it->second;
   std::optional<std::string> name;
-  if (s_.has_binary()) {
-    if (auto fn = s_.bin().function_at(s_.bias().to_file(virt_addr(startpc)))) {
+  if (true) {
+    if (auto fn = bin().function_at(bias().to_file(virt_addr(startpc)))) {
       name = fn->name;
-      if (s_.has_process())
-        if (auto inner = unwrap_go_wrapper(s_, *fn)) name = inner;
+      if (true)
+        if (auto inner = unwrap_go_wrapper(*this, *fn)) name = inner;
     }
   }
   st_->start_functions.emplace(startpc, name);

@@ -19,13 +19,18 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/address.hpp"
+
 namespace godbg {
 
-class session;
+class binary;
+class target;
+
 
 struct g_info {
   std::uint64_t addr = 0;  // the runtime.g
@@ -61,10 +66,35 @@ struct thread_goroutine {
   bool system_stack = false;           // tls_g is g0/gsignal and g came from m.curg
 };
 
+// A goroutine's first frame in user code (Delve's "user current" location).
+struct user_frame {
+  std::uint64_t pc = 0;  // physical pc
+  std::string function, file;
+  int line = 0;
+};
+
+// Which goroutines a listing wants.
+struct goroutine_query {
+  std::optional<std::string> status;  // a CONTRACT.md status
+  std::optional<std::string> start;   // substring of the start function
+  bool dead = false;                  // dead ones too
+  std::optional<std::size_t> limit;   // how many records to build (all are still counted)
+};
+
+// Delve's rule for "user code": a qualified name, not in package runtime unless exported
+// (runtime.Gosched), not internal/ or runtime/internal/.
+bool is_user_function(std::string_view name);
+
 class go_runtime {
  public:
-  explicit go_runtime(session& s);
+  // Built for one program's life: what the binary says, where it was loaded, and its memory and
+  // threads (a live process or a core file). Never from a session: the startup report, the
+  // goroutine listing and stepping all read the runtime through this one object.
+  go_runtime(const binary& bin, load_bias bias, target& proc);
   ~go_runtime();
+  const binary& bin() const { return bin_; }
+  load_bias bias() const { return bias_; }
+  target& process() const { return proc_; }
 
   // A Go program whose runtime layout is known (from DWARF or the table).
   bool available();
@@ -81,20 +111,42 @@ class go_runtime {
   std::optional<std::int64_t> goid_of(std::uint64_t g);
   // Delve's view (see thread_goroutine): follows m.curg for g0/gsignal.
   thread_goroutine goroutine_on_thread(pid_t tid);
-  std::optional<std::int64_t> user_goid_on_thread(pid_t tid);
 
   // Every goroutine of runtime.allgs but the dead ones (status _Gdead), sorted by id; `tid`
   // filled from the threads. Memory is read in bulk (a handful of process_vm_readv calls).
   std::vector<g_info> goroutines();
+  // The goroutines a listing asks for, sorted by id; `matched` says how many passed the filter
+  // before the limit. Fails when runtime.allgs cannot be read.
+  std::vector<g_info> goroutines(const goroutine_query& q, std::size_t& matched);
   // One goroutine by id (dead ones included), or nullopt.
   std::optional<g_info> find_goroutine(std::int64_t goid);
+  // The goroutine whose runtime.g is at `g`, running on `tid` if given.
+  std::optional<g_info> goroutine_at(std::uint64_t g, std::optional<pid_t> tid);
+  // The first user frame of each goroutine, unwound from its saved registers (sched, or the
+  // syscall pc/sp), all of them in lockstep with one batched read per depth.
+  std::vector<std::optional<user_frame>> user_frames(std::span<const g_info> gs);
+  // The id of the P an M holds, if it holds one.
+  std::optional<std::int32_t> p_id_of_m(std::uint64_t m);
   std::vector<m_info> ms();
   std::optional<std::int32_t> gomaxprocs();
   std::optional<std::int32_t> ncpu();
   std::optional<std::int64_t> nprocs();  // len(runtime.allp)
 
-  // A breakpoint condition, evaluated on the thread that hit it.
-  bool condition_true(pid_t tid, const std::string& expr);
+
+  // Reads that hold at every moment of the bootstrap (g0 running, allp half-built, a thread in
+  // the middle of clone), each checked for plausibility (go_runtime_bootstrap.cpp).
+  std::optional<std::uint64_t> m_of_g(std::uint64_t g);
+  std::optional<std::int64_t> m_id(std::uint64_t m);
+  std::optional<std::uint64_t> g_startpc(std::uint64_t g);
+  // g.m.p.runnext: where newproc puts the goroutine it made.
+  std::optional<std::uint64_t> runnext_of_g(std::uint64_t g);
+  // m.mstartfn's code pointer, 0 when nil (DWARF only: no table has that offset).
+  std::optional<std::uint64_t> m_startfn(std::uint64_t m);
+  std::optional<std::uint64_t> phys_page_size();
+  std::optional<std::int64_t> goroutine_count();  // runtime.allglen
+  std::optional<std::int64_t> m_count();          // length of the runtime.allm list
+  std::optional<bool> main_started();             // runtime.mainStarted
+  std::optional<std::string> read_c_string(std::uint64_t addr, std::size_t max = 4096);
 
   // Where the layout came from: "dwarf", "table", "table (newest row, a guess for goX)", or
   // nullopt when it is unknown (not Go, or a Go older than the table without DWARF).
@@ -110,13 +162,17 @@ class go_runtime {
   std::optional<std::string> start_function(std::uint64_t startpc);
   // The function a pc is in, innermost inlined call first (cached).
   std::optional<std::string> function_name(std::uint64_t pc);
+  // The physical function a pc is in (inlined calls not looked at).
+  std::optional<std::string> physical_function_name(std::uint64_t pc);
 
   // The implementation's own state and helpers (go_runtime_internal.hpp).
   struct state;
   state& st();
 
  private:
-  session& s_;
+  const binary& bin_;
+  load_bias bias_;
+  target& proc_;
   std::unique_ptr<state> st_;
 };
 

@@ -9,19 +9,19 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "common/error.hpp"
 #include "goruntime/go_runtime_internal.hpp"
 #include "goruntime/runtime_layout_table.hpp"
-#include "debugger/session.hpp"
 #include "dwarf/gopclntab.hpp"
 
 namespace godbg {
 
-std::optional<std::vector<rt::raw_g>> read_all_gs(session& s, go_runtime& rt) {
-  auto* l = resolve_layout(s, rt.st());
+std::optional<std::vector<rt::raw_g>> read_all_gs(go_runtime& rt) {
+  auto* l = resolve_layout(rt, rt.st());
   if (!l) return std::nullopt;
   auto allgs = rt.global_address("runtime.allgs");
   if (!allgs) return std::nullopt;
-  auto& proc = s.process();
+  auto& proc = rt.process();
   std::uint64_t hdr[2];
   if (!proc.read(virt_addr(*allgs), {reinterpret_cast<std::uint8_t*>(hdr), sizeof hdr}))
     return std::nullopt;
@@ -43,7 +43,7 @@ std::optional<std::vector<rt::raw_g>> read_all_gs(session& s, go_runtime& rt) {
   std::vector<char> ok;
   for (std::size_t i = 0; i < gs.size(); i += chunk) {
     std::size_t n = std::min(chunk, gs.size() - i);
-    rt::read_many(proc.pid(), std::span(gs).subspan(i, n), span, buf.data(), ok);
+    proc.read_many(std::span(gs).subspan(i, n), span, buf.data(), ok);
     for (std::size_t k = 0; k < n; ++k)
       if (ok[k]) out.push_back(decode_g(*l, buf.data() + k * span, gs[i + k]));
   }
@@ -64,21 +64,21 @@ bool is_waiting(std::uint32_t raw) {
 
 }  // namespace
 
-const go_runtime::state::pc_info& go_runtime::state::info_at(session& s, std::uint64_t pc,
+const go_runtime::state::pc_info& go_runtime::state::info_at(go_runtime& rt, std::uint64_t pc,
                                                              bool caller) {
   std::uint64_t key = pc * 2 + (caller ? 1 : 0);
   auto it = pcs.find(key);
   if (it != pcs.end()) return it->second;
   pc_info info;
-  const gopclntab* tab = s.has_binary() ? s.bin().pclntab() : nullptr;
+  const gopclntab* tab = true ? rt.bin().pclntab() : nullptr;
   if (tab) {
-    file_addr lookup = s.bias().to_file(virt_addr(caller ? pc - 1 : pc));
+    file_addr lookup = rt.bias().to_file(virt_addr(caller ? pc - 1 : pc));
     if (auto fn = tab->func_at(lookup)) {
       info.known = true;
       info.outermost = fn->is_stack_top();
-      if (auto d = tab->sp_delta_at(s.bias().to_file(virt_addr(pc)))) info.sp_delta = *d;
+      if (auto d = tab->sp_delta_at(rt.bias().to_file(virt_addr(pc)))) info.sp_delta = *d;
       for (auto& f : tab->inline_at(lookup)) {
-        if (!rt::is_user_function(f.function)) continue;
+        if (!is_user_function(f.function)) continue;
         info.user = int(user_frames.size());
         user_frames.push_back({0, f.function, f.file, f.line});
         break;
@@ -89,7 +89,7 @@ const go_runtime::state::pc_info& go_runtime::state::info_at(session& s, std::ui
 }
 
 std::vector<std::pair<std::uint64_t, int>> user_frames_from(
-    session& s, go_runtime::state& st,
+    go_runtime& rt, go_runtime::state& st,
     std::span<const std::pair<std::uint64_t, std::uint64_t>> starts) {
   std::vector<std::pair<std::uint64_t, int>> result(starts.size(), {0, -1});
   struct cursor {
@@ -97,7 +97,7 @@ std::vector<std::pair<std::uint64_t, int>> user_frames_from(
     std::uint64_t pc, sp;
     bool caller;
   };
-  const pid_t pid = s.process().pid();
+  const target& proc = rt.process();
   // The top of each stack is read in one go (a window of `window` bytes at sp): the frames
   // between a park and its user code (gopark, chanrecv, selectgo, semacquire1, ...) nearly
   // always fit, so most goroutines cost one iovec. Deeper words are read a round at a time.
@@ -111,7 +111,7 @@ std::vector<std::pair<std::uint64_t, int>> user_frames_from(
     std::size_t n = std::min(chunk, starts.size() - base);
     addrs.clear();
     for (std::size_t k = 0; k < n; ++k) addrs.push_back(starts[base + k].second);
-    rt::read_many(pid, addrs, window, windows.data(), win_ok);
+    proc.read_many(addrs, window, windows.data(), win_ok);
     active.clear();
     for (std::size_t k = 0; k < n; ++k)
       if (starts[base + k].first && starts[base + k].second)
@@ -120,7 +120,7 @@ std::vector<std::pair<std::uint64_t, int>> user_frames_from(
       next.clear();
       addrs.clear();
       for (auto& c : active) {
-        const auto& info = st.info_at(s, c.pc, c.caller);
+        const auto& info = st.info_at(rt, c.pc, c.caller);
         if (info.user >= 0) {
           result[c.idx] = {c.pc, info.user};
           continue;
@@ -148,7 +148,7 @@ std::vector<std::pair<std::uint64_t, int>> user_frames_from(
         if (addrs[k]) want.push_back(addrs[k]), which.push_back(k);
       words.resize(want.size());
       if (!want.empty())
-        rt::read_many(pid, want, 8, reinterpret_cast<std::uint8_t*>(words.data()), ok);
+        proc.read_many(want, 8, reinterpret_cast<std::uint8_t*>(words.data()), ok);
       std::vector<char> drop(next.size(), 0);
       for (std::size_t j = 0; j < which.size(); ++j) {
         auto& c = next[which[j]];
@@ -166,10 +166,10 @@ std::vector<std::pair<std::uint64_t, int>> user_frames_from(
   return result;
 }
 
-std::unordered_map<std::uint64_t, pid_t> goroutine_threads(session& s, go_runtime& rt) {
+std::unordered_map<std::uint64_t, pid_t> goroutine_threads(go_runtime& rt) {
   std::unordered_map<std::uint64_t, pid_t> out;
   std::vector<pid_t> unknown;
-  for (pid_t tid : s.process().thread_ids()) {
+  for (pid_t tid : rt.process().thread_ids()) {
     auto tg = rt.goroutine_on_thread(tid);
     if (tg.g)
       out.emplace(*tg.g, tid);
@@ -185,7 +185,7 @@ std::unordered_map<std::uint64_t, pid_t> goroutine_threads(session& s, go_runtim
   return out;
 }
 
-g_info make_g_info(session& s, go_runtime& rt, const rt::raw_g& r, std::optional<pid_t> tid) {
+g_info make_g_info(go_runtime& rt, const rt::raw_g& r, std::optional<pid_t> tid) {
   g_info g;
   g.addr = r.addr;
   g.goid = r.goid;
@@ -201,7 +201,7 @@ g_info make_g_info(session& s, go_runtime& rt, const rt::raw_g& r, std::optional
   g.bp = g.sched_bp = r.sched_bp;
   if (tid) {
     g.tid = *tid;
-    const auto& regs = s.process().regs(*tid);
+    const auto& regs = rt.process().regs(*tid);
     g.pc = regs.rip;
     g.sp = regs.rsp;
     g.bp = regs.rbp;
@@ -222,31 +222,93 @@ bool is_dead(const rt::raw_g& r) {
 }
 
 std::vector<g_info> go_runtime::goroutines() {
-  std::vector<g_info> out;
-  auto raws = read_all_gs(s_, *this);
-  if (!raws) return out;
-  auto threads = goroutine_threads(s_, *this);
-  for (auto& r : *raws) {
-    if (is_dead(r)) continue;
-    std::optional<pid_t> tid;
-    if (auto it = threads.find(r.addr); it != threads.end()) tid = it->second;
-    out.push_back(make_g_info(s_, *this, r, tid));
+  std::size_t n = 0;
+  if (!resolve_layout(*this, *st_)) return {};
+  try {
+    return goroutines(goroutine_query{}, n);
+  } catch (const error&) {
+    return {};
   }
-  std::sort(out.begin(), out.end(),
-            [](const g_info& a, const g_info& b) { return a.goid < b.goid; });
+}
+
+std::vector<g_info> go_runtime::goroutines(const goroutine_query& q, std::size_t& matched) {
+  matched = 0;
+  std::vector<g_info> out;
+  auto raws = read_all_gs(*this);
+  if (!raws) fail("cannot read runtime.allgs{}",
+                  bin().symbols().empty() ? " (not found in the code of this stripped binary)" : "");
+  // Filtered on the raw fields first: a listing of a million goroutines builds only the records
+  // it shows.
+  std::vector<const rt::raw_g*> sel;
+  sel.reserve(raws->size());
+  for (auto& r : *raws) {
+    if (is_dead(r) && !q.dead) continue;
+    if (q.status) {
+      auto n = goroutine_status_name(r.status);
+      if (!n || *n != *q.status) continue;
+    }
+    if (q.start) {
+      auto fn = start_function(r.startpc);
+      if (!fn || fn->find(*q.start) == std::string::npos) continue;
+    }
+    sel.push_back(&r);
+  }
+  std::sort(sel.begin(), sel.end(),
+            [](const rt::raw_g* a, const rt::raw_g* b) { return a->goid < b->goid; });
+  matched = sel.size();
+  if (q.limit && *q.limit < sel.size()) sel.resize(*q.limit);
+  auto threads = goroutine_threads(*this);
+  out.reserve(sel.size());
+  for (auto* r : sel) {
+    std::optional<pid_t> tid;
+    if (auto it = threads.find(r->addr); it != threads.end()) tid = it->second;
+    out.push_back(make_g_info(*this, *r, tid));
+  }
   return out;
 }
 
+std::optional<g_info> go_runtime::goroutine_at(std::uint64_t g, std::optional<pid_t> tid) {
+  auto* l = resolve_layout(*this, *st_);
+  if (!l) return std::nullopt;
+  auto r = read_one_g(*this, *l, g);
+  if (!r) return std::nullopt;
+  return make_g_info(*this, *r, tid);
+}
+
+std::vector<std::optional<user_frame>> go_runtime::user_frames(std::span<const g_info> gs) {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> starts;
+  starts.reserve(gs.size());
+  for (auto& g : gs) starts.push_back({g.sched_sp ? g.sched_pc : g.pc, g.sched_sp ? g.sched_sp : g.sp});
+  auto found = user_frames_from(*this, *st_, starts);
+  std::vector<std::optional<user_frame>> out(gs.size());
+  for (std::size_t i = 0; i < gs.size(); ++i) {
+    auto [pc, idx] = found[i];
+    if (idx < 0) continue;
+    user_frame u = st_->user_frames[std::size_t(idx)];
+    u.pc = pc;
+    out[i] = u;
+  }
+  return out;
+}
+
+std::optional<std::int32_t> go_runtime::p_id_of_m(std::uint64_t m) {
+  auto* l = resolve_layout(*this, *st_);
+  if (!l || m == 0) return std::nullopt;
+  auto p = process().read_value<std::uint64_t>(virt_addr(m + l->m_p));
+  if (!p || !*p) return std::nullopt;
+  return process().read_value<std::int32_t>(virt_addr(*p + l->p_id));
+}
+
 std::optional<g_info> go_runtime::find_goroutine(std::int64_t goid) {
-  auto* l = resolve_layout(s_, *st_);
+  auto* l = resolve_layout(*this, *st_);
   if (!l) return std::nullopt;
   std::optional<rt::raw_g> found;
   // The g found last time for this id is checked first: `bt` on a selected goroutine of a
   // program with a million of them must not walk allgs each time.
   if (auto it = st_->g_by_id.find(goid); it != st_->g_by_id.end())
-    if (auto r = read_one_g(s_, *l, it->second); r && r->goid == goid && !is_dead(*r)) found = r;
+    if (auto r = read_one_g(*this, *l, it->second); r && r->goid == goid && !is_dead(*r)) found = r;
   if (!found) {
-    auto raws = read_all_gs(s_, *this);
+    auto raws = read_all_gs(*this);
     if (!raws) return std::nullopt;
     for (auto& r : *raws)
       if (r.goid == goid && (!found || is_dead(*found))) found = r;
@@ -254,12 +316,12 @@ std::optional<g_info> go_runtime::find_goroutine(std::int64_t goid) {
     st_->g_by_id[goid] = found->addr;
   }
   std::optional<pid_t> tid;
-  for (pid_t t : s_.process().thread_ids())
+  for (pid_t t : process().thread_ids())
     if (goroutine_on_thread(t).g == found->addr) {
       tid = t;
       break;
     }
-  return make_g_info(s_, *this, *found, tid);
+  return make_g_info(*this, *found, tid);
 }
 
 }  // namespace godbg

@@ -12,11 +12,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "dwarf/binary.hpp"
 #include "goruntime/go_runtime.hpp"
+#include "process/target.hpp"
 
 namespace godbg {
 
-class session;
 
 namespace rt {
 
@@ -33,7 +34,7 @@ struct layout {
   // runtime.m
   std::uint64_t m_g0 = 0, m_procid = 0, m_gsignal = 0, m_curg = 0, m_p = 0, m_id = 0, m_alllink = 0;
   // runtime.p
-  std::uint64_t p_id = 0;
+  std::uint64_t p_id = 0, p_runnext = 0;
   std::string ncpu_var;                         // "runtime.ncpu" or "runtime.numCPUStartup"
   std::vector<std::string> table_wait_reasons;  // from the table row, if any
 
@@ -55,21 +56,7 @@ struct raw_g {
   std::optional<std::int64_t> parentgoid;
 };
 
-// A user frame found for a goroutine: the physical pc and the logical (inlined) function.
-struct user_frame {
-  std::uint64_t pc = 0;
-  std::string function, file;
-  int line = 0;
-};
 
-// Reads `each` bytes at every address into out[i*each ...], with as few process_vm_readv
-// calls as IOV_MAX allows. ok[i] says whether range i was read whole.
-void read_many(pid_t pid, std::span<const std::uint64_t> addrs, std::size_t each, std::uint8_t* out,
-               std::vector<char>& ok);
-
-// Delve's rule for "user code" (its UserCurrent location): a qualified name, not in package
-// runtime unless exported (runtime.Gosched), not internal/ or runtime/internal/.
-bool is_user_function(std::string_view name);
 
 }  // namespace rt
 
@@ -78,6 +65,7 @@ struct go_runtime::state {
   std::optional<rt::layout> layout;
   std::map<std::string, std::optional<std::uint64_t>, std::less<>> globals;
   std::optional<std::vector<std::string>> wait_reasons;
+  std::optional<std::optional<std::uint64_t>> m_mstartfn;  // looked up in DWARF once
   std::vector<std::string> table_wait_reasons;  // returned while no process can be asked
   std::unordered_map<std::uint64_t, std::optional<std::string>> start_functions;
   std::unordered_map<std::uint64_t, std::optional<std::string>> function_names;
@@ -91,27 +79,27 @@ struct go_runtime::state {
     int user = -1;  // index into user_frames, or -1
   };
   std::unordered_map<std::uint64_t, pc_info> pcs;
-  std::vector<rt::user_frame> user_frames;  // pc left 0: the caller fills the physical pc
+  std::vector<user_frame> user_frames;  // pc left 0: the caller fills the physical pc
 
-  const pc_info& info_at(session& s, std::uint64_t pc, bool caller);
+  const pc_info& info_at(go_runtime& rt, std::uint64_t pc, bool caller);
 };
 
 // Layout (go_runtime_layout.cpp).
-const rt::layout* resolve_layout(session& s, go_runtime::state& st);
+const rt::layout* resolve_layout(go_runtime& rt, go_runtime::state& st);
 // Reads every g of allgs (dead ones included), or nullopt when allgs cannot be found/read.
-std::optional<std::vector<rt::raw_g>> read_all_gs(session& s, go_runtime& rt);
+std::optional<std::vector<rt::raw_g>> read_all_gs(go_runtime& rt);
 rt::raw_g decode_g(const rt::layout& l, const std::uint8_t* buf, std::uint64_t g);
-std::optional<rt::raw_g> read_one_g(session& s, const rt::layout& l, std::uint64_t g);
+std::optional<rt::raw_g> read_one_g(go_runtime& rt, const rt::layout& l, std::uint64_t g);
 // User frames of parked goroutines, unwound together in lockstep (one batched read per depth).
 // starts[i] = {pc, sp}; result[i] = {physical pc, index into st.user_frames} of the first user
 // frame, or {0, -1}.
 std::vector<std::pair<std::uint64_t, int>> user_frames_from(
-    session& s, go_runtime::state& st,
+    go_runtime& rt, go_runtime::state& st,
     std::span<const std::pair<std::uint64_t, std::uint64_t>> starts);
 
 // Which thread runs which goroutine (g address -> tid), Delve's way (goroutine_on_thread).
-std::unordered_map<std::uint64_t, pid_t> goroutine_threads(session& s, go_runtime& rt);
-g_info make_g_info(session& s, go_runtime& rt, const rt::raw_g& r, std::optional<pid_t> tid);
+std::unordered_map<std::uint64_t, pid_t> goroutine_threads(go_runtime& rt);
+g_info make_g_info(go_runtime& rt, const rt::raw_g& r, std::optional<pid_t> tid);
 bool is_dead(const rt::raw_g& r);
 
 }  // namespace godbg

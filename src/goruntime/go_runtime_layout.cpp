@@ -1,15 +1,12 @@
 // The runtime's layout: runtime.g, gobuf, m and p offsets by field name from DWARF when the
 // binary has it (as Delve does), else the per-version table (runtime_layout_table.hpp), which
-// also fills any field DWARF lacks. Plus the bulk reader all walkers share.
-#include <sys/uio.h>
-
+// also fills any field DWARF lacks.
 #include <algorithm>
 #include <climits>
 #include <cstring>
 
 #include "goruntime/go_runtime_internal.hpp"
 #include "goruntime/runtime_layout_table.hpp"
-#include "debugger/session.hpp"
 #include "dwarf/dwarf_info.hpp"
 
 namespace godbg {
@@ -31,31 +28,7 @@ std::uint64_t layout::m_span() const {
   return m + 8;
 }
 
-void read_many(pid_t pid, std::span<const std::uint64_t> addrs, std::size_t each, std::uint8_t* out,
-               std::vector<char>& ok) {
-  ok.assign(addrs.size(), 0);
-  if (each == 0) return;
-  constexpr std::size_t batch = IOV_MAX;  // 1024 on Linux
-  std::vector<iovec> remote;
-  remote.reserve(batch);
-  std::size_t i = 0;
-  while (i < addrs.size()) {
-    std::size_t n = std::min(batch, addrs.size() - i);
-    remote.clear();
-    for (std::size_t k = 0; k < n; ++k)
-      remote.push_back({reinterpret_cast<void*>(addrs[i + k]), each});
-    iovec local{out + i * each, n * each};
-    ssize_t got = process_vm_readv(pid, &local, 1, remote.data(), n, 0);
-    std::size_t full = got > 0 ? std::size_t(got) / each : 0;
-    for (std::size_t k = 0; k < full; ++k) ok[i + k] = 1;
-    if (full == n) {
-      i += n;
-      continue;
-    }
-    // The kernel stops at the first range it cannot read: that one failed, go on after it.
-    i += full + 1;
-  }
-}
+}  // namespace rt
 
 bool is_user_function(std::string_view name) {
   if (name.find('.') == std::string_view::npos) return false;
@@ -67,7 +40,6 @@ bool is_user_function(std::string_view name) {
   return true;
 }
 
-}  // namespace rt
 
 namespace {
 
@@ -96,6 +68,7 @@ rt::layout from_table(const runtime_layout& t) {
   l.m_id = t.m_id;
   l.m_alllink = t.m_alllink;
   l.p_id = t.p_id;
+  l.p_runnext = t.p_runnext;
   l.ncpu_var = std::string(t.ncpu_var);
   for (auto w : t.wait_reasons) l.table_wait_reasons.emplace_back(w);
   return l;
@@ -138,6 +111,7 @@ bool from_dwarf(const dwarf_info& d, rt::layout& l) {
   set(l.m_id, "runtime.m", "id");
   set(l.m_alllink, "runtime.m", "alllink");
   set(l.p_id, "runtime.p", "id");
+  set(l.p_runnext, "runtime.p", "runnext");
   return true;
 }
 
@@ -150,11 +124,11 @@ bool has_experiment(const binary& b) {
 
 }  // namespace
 
-const rt::layout* resolve_layout(session& s, go_runtime::state& st) {
+const rt::layout* resolve_layout(go_runtime& rt, go_runtime::state& st) {
   if (st.layout_tried) return st.layout ? &*st.layout : nullptr;
   st.layout_tried = true;
-  if (!s.has_binary() || !s.bin().is_go()) return nullptr;
-  auto version = s.bin().go_version();
+  if (!true || !rt.bin().is_go()) return nullptr;
+  auto version = rt.bin().go_version();
   const runtime_layout* row = version ? runtime_layout_for(*version) : nullptr;
   bool guess = false;
   if (!row && version) {
@@ -170,14 +144,14 @@ const rt::layout* resolve_layout(session& s, go_runtime::state& st) {
   // An exact row was extracted from that release's own DWARF, so it is as true as this binary's
   // DWARF and costs nothing, where DWARF costs inflating all of .debug_info (tens of MB on a big
   // program) at the first stop. A GOEXPERIMENT build may change the structs: ask DWARF then.
-  if (row && !guess && !has_experiment(s.bin())) {
+  if (row && !guess && !has_experiment(rt.bin())) {
     l.source = "table";
     st.layout = std::move(l);
     return &*st.layout;
   }
   const dwarf_info* d = nullptr;
   try {
-    d = s.bin().dwarf();
+    d = rt.bin().dwarf();
   } catch (const std::exception&) {
     d = nullptr;
   }
@@ -219,9 +193,9 @@ rt::raw_g decode_g(const rt::layout& l, const std::uint8_t* buf, std::uint64_t g
   return r;
 }
 
-std::optional<rt::raw_g> read_one_g(session& s, const rt::layout& l, std::uint64_t g) {
+std::optional<rt::raw_g> read_one_g(go_runtime& rt, const rt::layout& l, std::uint64_t g) {
   std::vector<std::uint8_t> buf(l.g_span());
-  if (g == 0 || !s.process().read(virt_addr(g), buf)) return std::nullopt;
+  if (g == 0 || !rt.process().read(virt_addr(g), buf)) return std::nullopt;
   return decode_g(l, buf.data(), g);
 }
 

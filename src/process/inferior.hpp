@@ -19,6 +19,7 @@
 #include "arch_amd64/single_step.hpp"
 #include "common/address.hpp"
 #include "process/ptrace_ops.hpp"
+#include "process/target.hpp"
 
 namespace godbg {
 
@@ -40,7 +41,7 @@ struct inferior_event {
   std::uint64_t pc = 0;  // for breakpoints: the site address
 };
 
-class inferior {
+class inferior final : public target {
  public:
   // Starts `path` with `args` (argv[0] first) and stops it right after execve.
   static std::unique_ptr<inferior> launch(const std::string& path,
@@ -51,26 +52,22 @@ class inferior {
   inferior(const inferior&) = delete;
   inferior& operator=(const inferior&) = delete;
 
-  pid_t pid() const { return pid_; }
+  pid_t pid() const override { return pid_; }
+  bool live() const override { return alive_; }
   bool launched() const { return launched_; }
   bool alive() const { return alive_; }
-  std::vector<pid_t> thread_ids() const;
-  bool has_thread(pid_t tid) const { return threads_.count(tid) != 0; }
+  std::vector<pid_t> thread_ids() const override;
+  bool has_thread(pid_t tid) const override { return threads_.count(tid) != 0; }
 
   // Registers of a stopped thread (cached until resume).
-  const user_regs_struct& regs(pid_t tid);
+  const user_regs_struct& regs(pid_t tid) override;
+  std::optional<user_fpregs_struct> fpregs(pid_t tid) override;
   void set_regs(pid_t tid, const user_regs_struct& r);
-  std::uint64_t pc(pid_t tid) { return regs(tid).rip; }
 
   // Memory. Reads show the original bytes under int3 sites.
-  bool read(virt_addr a, std::span<std::uint8_t> out) const;
-  void read_or_fail(virt_addr a, std::span<std::uint8_t> out) const;
-  template <typename T>
-  std::optional<T> read_value(virt_addr a) const {
-    T v{};
-    if (!read(a, {reinterpret_cast<std::uint8_t*>(&v), sizeof v})) return std::nullopt;
-    return v;
-  }
+  bool read(virt_addr a, std::span<std::uint8_t> out) const override;
+  void read_many(std::span<const std::uint64_t> addrs, std::size_t each, std::uint8_t* out,
+                 std::vector<char>& ok) const override;
   void write(virt_addr a, std::span<const std::uint8_t> bytes);
 
   // int3 sites: one per address, whatever asks for it.

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
 #include <cerrno>
 
 #include "common/error.hpp"
@@ -32,8 +33,38 @@ bool inferior::read(virt_addr a, std::span<std::uint8_t> out) const {
   return true;
 }
 
-void inferior::read_or_fail(virt_addr a, std::span<std::uint8_t> out) const {
-  if (!read(a, out)) fail("cannot read {} bytes at {:#x}", out.size(), a.value());
+void inferior::read_many(std::span<const std::uint64_t> addrs, std::size_t each,
+                         std::uint8_t* out, std::vector<char>& ok) const {
+  ok.assign(addrs.size(), 0);
+  if (each == 0 || !alive_) return;
+  constexpr std::size_t batch = IOV_MAX;  // 1024 on Linux
+  std::vector<iovec> remote;
+  remote.reserve(batch);
+  std::size_t i = 0;
+  while (i < addrs.size()) {
+    std::size_t n = std::min(batch, addrs.size() - i);
+    remote.clear();
+    for (std::size_t k = 0; k < n; ++k)
+      remote.push_back({reinterpret_cast<void*>(addrs[i + k]), each});
+    iovec local{out + i * each, n * each};
+    ssize_t got = process_vm_readv(pid_, &local, 1, remote.data(), n, 0);
+    std::size_t full = got > 0 ? std::size_t(got) / each : 0;
+    for (std::size_t k = 0; k < full; ++k) ok[i + k] = 1;
+    if (full == n) {
+      i += n;
+      continue;
+    }
+    // The kernel stops at the first range it cannot read: that one failed, go on after it.
+    i += full + 1;
+  }
+  // Reads in bulk show the program's bytes too, never our int3s.
+  if (sites_.empty()) return;
+  for (std::size_t k = 0; k < addrs.size(); ++k) {
+    if (!ok[k]) continue;
+    for (auto it = sites_.lower_bound(addrs[k]); it != sites_.end() && it->first < addrs[k] + each;
+         ++it)
+      if (it->second.inserted) out[k * each + (it->first - addrs[k])] = it->second.original;
+  }
 }
 
 void inferior::write(virt_addr a, std::span<const std::uint8_t> bytes) {

@@ -73,6 +73,11 @@ const user_regs_struct& inferior::regs(pid_t tid) {
   return *t.regs;
 }
 
+std::optional<user_fpregs_struct> inferior::fpregs(pid_t tid) {
+  regs(tid);  // the same checks: a known, stopped thread
+  return ptrace_ops::get_fpregs(tid);
+}
+
 void inferior::set_regs(pid_t tid, const user_regs_struct& r) {
   regs(tid);
   auto& t = threads_.at(tid);

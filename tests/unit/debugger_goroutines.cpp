@@ -67,15 +67,15 @@ std::pair<std::string, std::uint64_t> in_section(const elf_file& f, std::uint64_
 }  // namespace
 
 TEST_CASE("is_user_function follows Delve's rule") {
-  CHECK(rt::is_user_function("main.main"));
-  CHECK(rt::is_user_function("sync.(*Mutex).Lock"));
-  CHECK(rt::is_user_function("time.Sleep"));
-  CHECK(rt::is_user_function("runtime.Gosched"));
-  CHECK_FALSE(rt::is_user_function("runtime.gopark"));
-  CHECK_FALSE(rt::is_user_function("runtime.main"));
-  CHECK_FALSE(rt::is_user_function("internal/sync.(*Mutex).lockSlow"));
-  CHECK_FALSE(rt::is_user_function("runtime/internal/atomic.Load"));
-  CHECK_FALSE(rt::is_user_function("_rt0_amd64_linux"));
+  CHECK(is_user_function("main.main"));
+  CHECK(is_user_function("sync.(*Mutex).Lock"));
+  CHECK(is_user_function("time.Sleep"));
+  CHECK(is_user_function("runtime.Gosched"));
+  CHECK_FALSE(is_user_function("runtime.gopark"));
+  CHECK_FALSE(is_user_function("runtime.main"));
+  CHECK_FALSE(is_user_function("internal/sync.(*Mutex).lockSlow"));
+  CHECK_FALSE(is_user_function("runtime/internal/atomic.Load"));
+  CHECK_FALSE(is_user_function("_rt0_amd64_linux"));
 }
 
 TEST_CASE("stripped binaries: runtime globals recovered from code are the symbol table's") {

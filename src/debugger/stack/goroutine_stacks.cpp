@@ -4,8 +4,7 @@
 #include <unordered_map>
 
 #include "common/error.hpp"
-#include "goruntime/go_runtime_internal.hpp"
-#include "goruntime/runtime_layout_table.hpp"
+#include "goruntime/go_runtime.hpp"
 #include "debugger/session.hpp"
 
 namespace godbg {
@@ -31,13 +30,13 @@ void renumber(std::vector<frame_record>& frames) {
 // The first frame of a thread's stack that is user code, as a code_location.
 std::optional<code_location> user_location(const std::vector<frame_record>& frames) {
   for (auto& f : frames)
-    if (f.where.function && rt::is_user_function(*f.where.function)) return f.where;
+    if (f.where.function && is_user_function(*f.where.function)) return f.where;
   return std::nullopt;
 }
 
-code_location from_user_frame(const rt::user_frame& u, std::uint64_t pc) {
+code_location from_user_frame(const user_frame& u) {
   code_location l;
-  l.pc = pc;
+  l.pc = u.pc;
   l.function = u.function;
   if (!u.file.empty()) l.file = u.file;
   if (u.line) l.line = u.line;
@@ -91,10 +90,7 @@ std::optional<g_info> current_goroutine(session& s) {
   if (!rt.available()) return std::nullopt;
   auto tg = rt.goroutine_on_thread(s.current_tid());
   if (!tg.g) return std::nullopt;
-  auto* l = resolve_layout(s, rt.st());
-  auto r = read_one_g(s, *l, *tg.g);
-  if (!r) return std::nullopt;
-  return make_g_info(s, rt, *r, s.current_tid());
+  return rt.goroutine_at(*tg.g, s.current_tid());
 }
 
 std::vector<frame_record> current_stack(session& s, std::size_t max_frames) {
@@ -108,9 +104,8 @@ std::vector<frame_record> current_stack(session& s, std::size_t max_frames) {
   if (s.has_binary() && s.bin().is_go() && s.runtime().available()) {
     auto tg = s.runtime().goroutine_on_thread(s.current_tid());
     if (tg.system_stack && tg.g)
-      if (auto r = read_one_g(s, *resolve_layout(s, s.runtime().st()), *tg.g))
-        return system_then_goroutine(s, s.current_tid(),
-                                     make_g_info(s, s.runtime(), *r, s.current_tid()), max_frames);
+      if (auto g = s.runtime().goroutine_at(*tg.g, s.current_tid()))
+        return system_then_goroutine(s, s.current_tid(), *g, max_frames);
   }
   return s.backtrace(s.current_tid(), max_frames);
 }
@@ -143,15 +138,10 @@ std::optional<code_location> user_frame_of(session& s, go_runtime& rt, const g_i
   if (g.tid && s.process().has_thread(*g.tid)) {
     if (auto u = user_location(goroutine_stack(s, g, 64))) return u;
     if (!g.sched_sp) return std::nullopt;
-    std::pair<std::uint64_t, std::uint64_t> start{g.sched_pc, g.sched_sp};
-    auto res = user_frames_from(s, rt.st(), std::span(&start, 1));
-    if (res[0].second < 0) return std::nullopt;
-    return from_user_frame(rt.st().user_frames[std::size_t(res[0].second)], res[0].first);
   }
-  std::pair<std::uint64_t, std::uint64_t> start{g.pc, g.sp};
-  auto res = user_frames_from(s, rt.st(), std::span(&start, 1));
-  if (res[0].second < 0) return std::nullopt;
-  return from_user_frame(rt.st().user_frames[std::size_t(res[0].second)], res[0].first);
+  auto found = rt.user_frames(std::span(&g, 1));
+  if (!found[0]) return std::nullopt;
+  return from_user_frame(*found[0]);
 }
 
 bool valid_status(const std::string& st) {
@@ -176,55 +166,30 @@ std::size_t list_goroutines(session& s, const goroutine_filter& f,
         "goroutines: unknown status \"{}\" (idle, runnable, running, syscall, waiting, dead, "
         "copystack, preempted)",
         *f.status));
-  auto raws = read_all_gs(s, rt);
-  if (!raws)
-    fail("goroutines: cannot read runtime.allgs{}",
-         s.bin().symbols().empty() ? " (not found in the code of this stripped binary)" : "");
-  bool want_dead = f.status && *f.status == "dead";
-  std::vector<const rt::raw_g*> sel;
-  sel.reserve(raws->size());
-  for (auto& r : *raws) {
-    if (is_dead(r) && !want_dead) continue;
-    if (f.status) {
-      auto n = goroutine_status_name(r.status);
-      if (!n || *n != *f.status) continue;
-    }
-    if (f.start) {
-      auto fn = rt.start_function(r.startpc);
-      if (!fn || fn->find(*f.start) == std::string::npos) continue;
-    }
-    sel.push_back(&r);
+  goroutine_query q;
+  q.status = f.status;
+  q.start = f.start;
+  q.dead = f.status && *f.status == "dead";
+  q.limit = f.limit;
+  std::size_t total = 0;
+  std::vector<g_info> gs;
+  try {
+    gs = rt.goroutines(q, total);
+  } catch (const error& e) {
+    fail("goroutines: {}", e.what());
   }
-  std::sort(sel.begin(), sel.end(),
-            [](const rt::raw_g* a, const rt::raw_g* b) { return a->goid < b->goid; });
-  std::size_t total = sel.size();
-  if (f.limit && *f.limit < sel.size()) sel.resize(*f.limit);
-
-  auto threads = goroutine_threads(s, rt);
   // Parked goroutines: user frames found together, in bulk.
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> starts;
-  std::vector<std::size_t> start_of(sel.size(), SIZE_MAX);
-  for (std::size_t i = 0; i < sel.size(); ++i) {
-    if (threads.count(sel[i]->addr)) continue;
-    const auto& r = *sel[i];
-    start_of[i] = starts.size();
-    if (r.sched_sp)
-      starts.push_back({r.sched_pc, r.sched_sp});
-    else
-      starts.push_back({r.syscallpc, r.syscallsp});
-  }
-  auto found = user_frames_from(s, rt.st(), starts);
-
-  for (std::size_t i = 0; i < sel.size(); ++i) {
-    const auto& r = *sel[i];
-    std::optional<pid_t> tid;
-    if (auto it = threads.find(r.addr); it != threads.end()) tid = it->second;
-    g_info g = make_g_info(s, rt, r, tid);
+  std::vector<g_info> parked;
+  for (auto& g : gs)
+    if (!g.tid) parked.push_back(g);
+  auto found = rt.user_frames(parked);
+  std::size_t next_parked = 0;
+  for (auto& g : gs) {
     std::optional<code_location> user;
-    if (tid) {
+    if (g.tid) {
       user = user_frame_of(s, rt, g);
-    } else if (auto& [pc, idx] = found[start_of[i]]; idx >= 0) {
-      user = from_user_frame(rt.st().user_frames[std::size_t(idx)], pc);
+    } else if (auto& u = found[next_parked++]) {
+      user = from_user_frame(*u);
     }
     emit(make_record(s, rt, g, user, f.stacks, f.depth));
   }
@@ -236,7 +201,7 @@ std::vector<thread_record> list_threads(session& s) {
   auto& proc = s.process();
   auto& rt = s.runtime();
   bool go = s.has_binary() && s.bin().is_go() && rt.available();
-  auto* l = go ? resolve_layout(s, rt.st()) : nullptr;
+  bool l = go;
   std::vector<m_info> ms;
   bool ms_read = false;
   for (pid_t tid : proc.thread_ids()) {
@@ -256,9 +221,8 @@ std::vector<thread_record> list_threads(session& s) {
           if (mi.tid == tid) m = mi.addr;
       }
       if (m) {
-        t.m = proc.read_value<std::int64_t>(virt_addr(*m + l->m_id));
-        if (auto p = proc.read_value<std::uint64_t>(virt_addr(*m + l->m_p)); p && *p)
-          if (auto id = proc.read_value<std::int32_t>(virt_addr(*p + l->p_id))) t.p = *id;
+        t.m = rt.m_id(*m);
+        t.p = rt.p_id_of_m(*m);
       }
     }
     out.push_back(std::move(t));

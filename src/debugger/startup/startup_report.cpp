@@ -11,24 +11,23 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <set>
 
 #include "common/error.hpp"
 #include "goruntime/runtime_layout_table.hpp"
 #include "debugger/session.hpp"
-#include "debugger/startup/startup_probe.hpp"
+#include "goruntime/go_runtime.hpp"
 
 namespace godbg {
 
 namespace {
 
-using json = nlohmann::json;
+using json = stage_value;
 using steady = std::chrono::steady_clock;
 
 template <typename T>
 json opt(const std::optional<T>& v) {
-  return v ? json(*v) : json(nullptr);
+  return json(v);
 }
 
 struct stage_rec {
@@ -57,19 +56,27 @@ struct stage_rec {
 // "3", or "?" for an unknown value; strings as they are.
 std::string show(const json& v) {
   if (v.is_null()) return "?";
-  if (v.is_string()) return v.get<std::string>();
-  return v.dump();
+  if (v.is_string()) return v.string();
+  if (v.is_boolean()) return v.boolean() ? "true" : "false";
+  if (auto u = v.unsigned_integer()) return std::to_string(*u);
+  if (auto i = v.integer()) return std::to_string(*i);
+  if (v.is_list()) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < v.items().size(); ++i) s += (i ? "," : "") + show(v.items()[i]);
+    return s + "]";
+  }
+  return "?";
 }
 
 std::string hex(const json& v) {
-  if (!v.is_number_unsigned() && !v.is_number_integer()) return show(v);
-  return fmt::format("{:#x}", v.get<std::uint64_t>());
+  if (auto u = v.unsigned_integer()) return fmt::format("{:#x}", *u);
+  return show(v);
 }
 
 std::string argv_text(const json& v) {
-  if (!v.is_array()) return show(v);
+  if (!v.is_list()) return show(v);
   std::string s = "[";
-  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? " " : "") + show(v[i]);
+  for (std::size_t i = 0; i < v.items().size(); ++i) s += (i ? " " : "") + show(v.items()[i]);
   return s + "]";
 }
 
@@ -133,7 +140,7 @@ std::string summarize(const stage_rec& r, int pid) {
   }
   if (n == "runtime.gcenable") return fmt::format("GC enabled{}", dur());
   if (n == "main.main" || v("until").is_boolean()) {
-    bool main = v("main_thread").is_boolean() && v("main_thread").get<bool>();
+    bool main = v("main_thread").boolean();
     std::string s = fmt::format("goroutine {} on thread {} ({})", show(v("goid")), r.tid,
                                 main ? "the main thread" : "not the main thread");
     if (n == "main.main")
@@ -158,7 +165,7 @@ std::optional<std::string> env_var(pid_t pid, std::string_view name) {
 
 class machine {
  public:
-  machine(session& s, const startup_options& o) : s_(s), o_(o), probe_(s) {}
+  machine(session& s, const startup_options& o) : s_(s), o_(o) {}
   startup_result run();
 
  private:
@@ -190,11 +197,15 @@ class machine {
     r.t_us = now_us();
     r.tid = tid;
     if (!read_goid) return r;
-    if (auto g = probe_.g_of_thread(tid)) r.goid = probe_.goid_of_g(*g);
+    if (auto g = rt().g_on_thread(tid)) r.goid = rt().goid_of(*g);
     return r;
   }
   const user_regs_struct& regs(pid_t tid) { return s_.process().regs(tid); }
-  std::optional<std::uint64_t> word(std::uint64_t a) { return probe_.read<std::uint64_t>(a); }
+  std::optional<std::uint64_t> word(std::uint64_t a) {
+    return s_.process().read_value<std::uint64_t>(virt_addr(a));
+  }
+  // The one reader of the runtime (kept by the session for the process's life).
+  go_runtime& rt() { return s_.runtime(); }
 
   int arm(virt_addr a, bool once, pid_t only_tid, std::function<void(pid_t)> fn);
   std::optional<virt_addr> function_address(std::string_view name, bool past_prologue);
@@ -219,7 +230,6 @@ class machine {
 
   session& s_;
   startup_options o_;
-  startup_probe probe_;
   steady::time_point t0_;
   steady::duration paused_{};
   std::optional<steady::time_point> stopped_at_;
@@ -301,21 +311,21 @@ std::optional<std::string> machine::caller_of(pid_t tid,
 }
 
 json machine::argv_from(std::uint64_t argv, std::uint64_t argc) {
-  json out = json::array();
+  json::list out;
   for (std::uint64_t i = 0; i < argc && i < 1024; ++i) {
     auto p = word(argv + 8 * i);
     std::optional<std::string> sv;
-    if (p && *p) sv = probe_.read_c_string(*p);
+    if (p && *p) sv = rt().read_c_string(*p);
     out.push_back(opt(sv));
   }
-  return out;
+  return json(std::move(out));
 }
 
 std::optional<pid_t> machine::thread_running_goroutine(std::int64_t goid) {
   for (pid_t t : s_.process().thread_ids()) {
-    auto g = probe_.g_of_thread(t);
+    auto g = rt().g_on_thread(t);
     if (!g) continue;
-    auto id = probe_.goid_of_g(*g);
+    auto id = rt().goid_of(*g);
     if (id && *id == goid) return t;
   }
   return std::nullopt;
@@ -346,12 +356,12 @@ void machine::on_clone(pid_t parent, pid_t child) {
   std::optional<std::string> startfn;
   try {
     const auto& rg = regs(parent);
-    auto pf = probe_.function_name(rg.rip);
+    auto pf = rt().physical_function_name(rg.rip);
     if (pf && *pf == "runtime.clone" && rg.r13) {
-      mid = probe_.m_id(rg.r13);
-      if (auto pc = probe_.m_startfn(rg.r13)) {
+      mid = rt().m_id(rg.r13);
+      if (auto pc = rt().m_startfn(rg.r13)) {
         // nil: an M that runs goroutines (started by startm); else its own loop (sysmon, ...).
-        startfn = *pc ? probe_.function_name(*pc) : std::optional<std::string>("runtime.schedule");
+        startfn = *pc ? rt().physical_function_name(*pc) : std::optional<std::string>("runtime.schedule");
       }
     }
   } catch (const error&) {
@@ -383,7 +393,7 @@ void machine::on_newproc(pid_t tid) {
   std::optional<std::uint64_t> fn_pc;
   if (rg.rax) fn_pc = word(rg.rax);
   std::optional<std::string> start;
-  if (fn_pc) start = probe_.function_name(*fn_pc);
+  if (fn_pc) start = rt().physical_function_name(*fn_pc);
   r.put("new_goid", nullptr);
   r.put("start_function", opt(start));
   r.put("created_by", opt(caller_of(tid, {"runtime.newproc"})));
@@ -396,12 +406,12 @@ void machine::on_newproc(pid_t tid) {
     r.dur_us = now_us() - r.t_us;
     if (!r.get("new_goid").is_null()) return;
     // newproc1's return was missed: the g newproc put in its P's runnext.
-    auto g = probe_.g_of_thread(tid);
+    auto g = rt().g_on_thread(tid);
     if (!g) return;
-    auto next = probe_.runnext_of_g(*g);
+    auto next = rt().runnext_of_g(*g);
     if (!next) return;
-    auto startpc = probe_.g_startpc(*next);
-    if (fn_pc && startpc && *startpc == *fn_pc) r.put("new_goid", opt(probe_.goid_of_g(*next)));
+    auto startpc = rt().g_startpc(*next);
+    if (fn_pc && startpc && *startpc == *fn_pc) r.put("new_goid", opt(rt().goid_of(*next)));
   });
 }
 
@@ -413,10 +423,10 @@ void machine::on_newproc1(pid_t tid) {
   stage_rec* r = it->second;
   arm_return(tid, [this, r](pid_t t) {
     std::uint64_t newg = regs(t).rax;
-    auto startpc = probe_.g_startpc(newg);
+    auto startpc = rt().g_startpc(newg);
     auto want = r->get("startpc");
-    if (newg && startpc && want.is_number_unsigned() && *startpc == want.get<std::uint64_t>())
-      r->put("new_goid", opt(probe_.goid_of_g(newg)));
+    if (newg && startpc && want.unsigned_integer() == startpc)
+      r->put("new_goid", opt(rt().goid_of(newg)));
   });
 }
 
@@ -426,7 +436,7 @@ void machine::on_newproc1(pid_t tid) {
 void machine::on_doinit(const std::string& fn_name, pid_t tid) {
   auto ret = word(regs(tid).rsp);
   if (!ret) return;
-  auto caller = probe_.function_name(*ret - 1);
+  auto caller = rt().physical_function_name(*ret - 1);
   if (!caller || *caller != "runtime.main") return;
   std::string phase = gcenable_seen_ ? "main" : "runtime";
   if (!init_phase_ || init_phase_name_ != phase) {
@@ -438,7 +448,7 @@ void machine::on_doinit(const std::string& fn_name, pid_t tid) {
   stage_rec* r = init_phase_;
   if (fn_name == "runtime.doInit1") {
     auto n = r->get("tasks");
-    r->put("tasks", n.is_null() ? 1 : n.get<std::int64_t>() + 1);
+    r->put("tasks", n.is_null() ? 1 : n.integer().value_or(0) + 1);
   } else if (minor_ && *minor_ >= 21) {
     r->put("tasks", regs(tid).rbx);  // doInit(ts []*initTask): len(ts) in RBX
   }
@@ -482,8 +492,8 @@ void machine::on_main_main(pid_t tid) {
   r.put("tid", tid);
   r.put("main_thread", tid == pid_);
   r.put("threads", proc.thread_ids().size());
-  r.put("Ms", opt(probe_.ms()));
-  r.put("goroutines", opt(probe_.goroutines()));
+  r.put("Ms", opt(rt().m_count()));
+  r.put("goroutines", opt(rt().goroutine_count()));
   // Checked before the run began, so arming cannot fail here; if it did, stop at main.main.
   done_ = !o_.until || !arm_function(*o_.until, true, true, 0, [this](pid_t t) { on_until(t); });
 }
@@ -508,9 +518,9 @@ void machine::arm_chain() {
   });
   arm_function("runtime.check", false, true, 0, [this](pid_t t) {
     auto& r = add("runtime.check", t);
-    auto g = probe_.g_of_thread(t);
+    auto g = rt().g_on_thread(t);
     r.put("g0", opt(g));
-    r.put("m0", g ? opt(probe_.m_of_g(*g)) : json(nullptr));
+    r.put("m0", g ? opt(rt().m_of_g(*g)) : json(nullptr));
     arm_return(t, [this, &r](pid_t) { r.dur_us = now_us() - r.t_us; });
   });
   // runtime.args(c int32, v **byte): ABIInternal, c in AX, v in BX.
@@ -534,9 +544,9 @@ void machine::arm_chain() {
     r.put("physPageSize", nullptr);
     arm_return(t, [this, &r](pid_t) {
       r.dur_us = now_us() - r.t_us;
-      auto n = probe_.ncpu();
+      auto n = rt().ncpu();
       r.put("ncpu", n ? json(*n) : opt(ncpu_from_call_));
-      r.put("physPageSize", opt(probe_.phys_page_size()));
+      r.put("physPageSize", opt(rt().phys_page_size()));
     });
   });
   // procresize(nprocs int32): schedinit's call sets gomaxprocs to its argument.
@@ -549,9 +559,9 @@ void machine::arm_chain() {
     r.put("GOMAXPROCS_env", nullptr);
     arm_return(t, [this, &r](pid_t) {
       r.dur_us = now_us() - r.t_us;
-      auto gmp = probe_.gomaxprocs();
+      auto gmp = rt().gomaxprocs();
       r.put("gomaxprocs", gmp ? json(*gmp) : opt(nprocs_from_call_));
-      r.put("Ps", opt(probe_.nprocs()));
+      r.put("Ps", opt(rt().nprocs()));
       r.put("GOMAXPROCS_env", opt(env_var(pid_, "GOMAXPROCS")));
     });
   });
@@ -657,8 +667,8 @@ startup_result machine::run() {
     st.tid = r.tid;
     st.goid = r.goid;
     st.summary = summarize(r, pid_);
-    for (auto& [key, val] : r.values) st.values_json.emplace_back(key, val.dump());
-    if (r.dur_us) st.values_json.emplace_back("duration_us", std::to_string(*r.dur_us));
+    st.values = r.values;
+    if (r.dur_us) st.values.emplace_back("duration_us", *r.dur_us);
     res.stages.push_back(std::move(st));
     res.durations_us.push_back(r.dur_us);
   }
@@ -679,15 +689,15 @@ startup_result trace_startup(session& s, const startup_options& o) {
 
 std::optional<bool> startup_already_done(session& s) {
   if (!s.has_process()) return false;
-  startup_probe probe(s);
-  if (auto started = probe.main_started()) return *started;
+  auto& rt = s.runtime();
+  if (auto started = rt.main_started()) return *started;
   // Without symbols: runtime.main has started once goroutine 1 exists on some thread or a
   // second thread (sysmon) does.
   auto& proc = s.process();
   if (proc.thread_ids().size() > 1) return true;
   for (pid_t t : proc.thread_ids())
-    if (auto g = probe.g_of_thread(t))
-      if (auto id = probe.goid_of_g(*g); id && *id >= 1) return true;
+    if (auto g = rt.g_on_thread(t))
+      if (auto id = rt.goid_of(*g); id && *id >= 1) return true;
   return std::nullopt;
 }
 
