@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "commands/commands.hpp"
-#include "commands/output.hpp"
+#include "commands/reporter.hpp"
 #include "debugger/session.hpp"
 #include "fuzz_common.hpp"
 

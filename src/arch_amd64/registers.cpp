@@ -130,5 +130,12 @@ std::vector<reg_value> register_values(const user_regs_struct& regs) {
   return out;
 }
 
+frame_registers_set registers_of_thread(const user_regs_struct& regs) {
+  frame_registers_set out;
+  for (int n = 0; n < frame_register_count; ++n)
+    if (auto* info = register_by_dwarf(n)) out.set(reg_id(n), read_register(regs, *info));
+  return out;
+}
+
 }  // namespace godbg
 // clang-format on

@@ -3,14 +3,44 @@
 // prints a register goes through it, so `regs`, DWARF locations and CFI never disagree.
 #include <sys/user.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace godbg {
+
+// The registers a frame can know, numbered as DWARF numbers them (amd64 psABI), so a CFI rule's
+// or a location expression's register converts with a cast and no table.
+enum class reg_id : int {
+  rax = 0, rdx = 1, rcx = 2, rbx = 3, rsi = 4, rdi = 5, rbp = 6, rsp = 7,
+  r8 = 8, r9 = 9, r10 = 10, r11 = 11, r12 = 12, r13 = 13, r14 = 14, r15 = 15,
+  rip = 16,
+};
+constexpr int frame_register_count = 17;
+constexpr int dwarf_number(reg_id r) { return int(r); }
+
+// What a frame knows of its registers: all of them for a thread's innermost frame; pc, SP and
+// the saved rbp for an outer frame (what unwinding recovered); nothing else is guessed.
+class frame_registers_set {
+ public:
+  std::optional<std::uint64_t> get(reg_id r) const { return v_[std::size_t(r)]; }
+  std::optional<std::uint64_t> get_dwarf(int n) const {
+    if (n < 0 || n >= frame_register_count) return std::nullopt;
+    return v_[std::size_t(n)];
+  }
+  void set(reg_id r, std::uint64_t value) { v_[std::size_t(r)] = value; }
+  void clear(reg_id r) { v_[std::size_t(r)].reset(); }
+
+ private:
+  std::array<std::optional<std::uint64_t>, frame_register_count> v_{};
+};
+// Every one of them from a stopped thread's registers.
+frame_registers_set registers_of_thread(const user_regs_struct& regs);
 
 enum class reg_kind {
   general,       // rax..r15 and their 32/16/8-bit parts

@@ -4,7 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/names.hpp"
 #include "cli/printers.hpp"
+#include "process/ptrace_ops.hpp"
 #include "cli/stage_value_json.hpp"
 
 namespace godbg {
@@ -44,9 +46,9 @@ class json_printer : public reporter {
     emit(j);
   }
   void stop(const stop_record& r, const std::vector<source_line_record>&) override {
-    json j = {{"event", "stop"}, {"reason", r.reason}};
+    json j = {{"event", "stop"}, {"reason", reason_name(r.reason)}};
     if (r.breakpoint) j["breakpoint"] = *r.breakpoint;
-    if (r.signal) j["signal"] = *r.signal;
+    if (r.signal) j["signal"] = signal_name(*r.signal);
     j.update(location(r.where));
     j["tid"] = r.tid;
     j["goid"] = opt(r.goid);
@@ -56,7 +58,7 @@ class json_printer : public reporter {
   void exited(const exit_record& r) override {
     json j = {{"event", "exit"}};
     if (r.status) j["status"] = *r.status;
-    if (r.signal) j["signal"] = *r.signal;
+    if (r.signal) j["signal"] = signal_name(*r.signal);
     emit(j);
   }
   void frames(const std::vector<frame_record>& fs, int current) override {

@@ -15,6 +15,8 @@
 #include "common/parse_integer.hpp"
 #include "common/version.hpp"
 #include "commands/commands.hpp"
+#include "commands/interpreter.hpp"
+#include "commands/reporter.hpp"
 #include "debugger/session.hpp"
 
 namespace {
@@ -27,18 +29,18 @@ struct options {
   std::string trace;
 };
 
-int run_session(godbg::session& s, const options& o) {
+int run_session(godbg::interpreter& in, const options& o) {
   int failed = 0;
   for (auto& f : o.init_files) {
-    if (s.quit_requested()) break;
+    if (in.quit_requested()) break;
     try {
-      failed += godbg::run_command_file(s, f);
+      failed += in.run_file(f);
     } catch (const godbg::error& e) {
-      s.out().error(e.what());
+      in.out().error(e.what());
       ++failed;
     }
   }
-  if (!o.batch && !s.quit_requested() && !godbg::termination_requested()) godbg::run_repl(s);
+  if (!o.batch && !in.quit_requested() && !godbg::termination_requested()) godbg::run_repl(in);
   // In batch mode a failing command is a failure of the run, as with gdb -batch.
   return (o.batch && failed) ? 1 : 0;
 }
@@ -98,13 +100,16 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (help->parsed()) {
-    std::printf("%s", app.help().c_str());
+    // As `help` at the prompt, after the command line: everything a user can type.
+    std::printf("%s\n%s\n", app.help().c_str(), godbg::commands_overview().c_str());
     return 0;
   }
 
   auto printer = o.json ? godbg::make_json_printer(stdout)
                         : godbg::make_text_printer(stdout, godbg::use_color(stdout));
-  godbg::session s(*printer);
+  godbg::session s;
+  godbg::interpreter in(s, *printer);
+  auto ctx = in.context();
   godbg::install_signal_handlers();
   // A one-line banner for a person at a terminal; never in scripts, JSON or with -q.
   if (!o.quiet && !o.json && !o.batch && !startup->parsed() && isatty(STDIN_FILENO) &&
@@ -120,21 +125,21 @@ int main(int argc, char** argv) {
         throw godbg::usage_error(std::string(sub->get_name()) + ": no program given");
       if (args[0].size() > 1 && args[0][0] == '-')
         throw godbg::usage_error(std::string(sub->get_name()) + ": unknown option " + args[0]);
-      s.load(args[0]);
+      for (const auto& w : s.load(args[0])) printer->warning(w);
       if (startup->parsed()) {
         // With command files, the session goes on at main.main and runs them there.
-        int rc = godbg::run_startup_report(s, args, o.trace, !o.init_files.empty());
+        int rc = godbg::run_startup_report(in, args, o.trace, !o.init_files.empty());
         if (rc || o.init_files.empty()) return rc;
-        return run_session(s, o);
+        return run_session(in, o);
       }
-      s.launch(args);
+      godbg::report(ctx, s.launch(args));
     } else if (attach->parsed()) {
       auto rest = attach->remaining();
       if (rest.empty()) rest = app.remaining();
       if (rest.size() != 1) throw godbg::usage_error("usage: godbg attach [OPTIONS] PID");
-      s.attach(parse_pid(rest[0]));
+      godbg::report(ctx, s.attach(parse_pid(rest[0])));
     }
-    return run_session(s, o);
+    return run_session(in, o);
   } catch (const godbg::usage_error& e) {
     printer->error(e.what());
     return 2;

@@ -2,7 +2,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "commands/output.hpp"
+#include "commands/reporter.hpp"
 
 namespace godbg {
 

@@ -32,6 +32,8 @@
 #include "cli/signals.hpp"
 #include "common/error.hpp"
 #include "commands/commands.hpp"
+#include "commands/interpreter.hpp"
+#include "commands/reporter.hpp"
 #include "debugger/session.hpp"
 
 namespace godbg {
@@ -116,7 +118,8 @@ void remember(std::string line, const std::string& path) {
 
 }  // namespace
 
-void run_repl(session& s) {
+void run_repl(interpreter& in) {
+  session& s = in.target_session();
   bool tty = isatty(STDIN_FILENO);
   std::string hist = history_path();
   if (tty) {
@@ -130,7 +133,7 @@ void run_repl(session& s) {
   }
   std::string last;
   std::string line;
-  while (!s.quit_requested() && !termination_requested()) {
+  while (!in.quit_requested() && !termination_requested()) {
     auto r = read_line(tty, line);
     if (r == got::end) {
       if (tty) std::fputs("\n", stdout);  // so the shell's prompt starts on a line of its own
@@ -155,11 +158,11 @@ void run_repl(session& s) {
       last = repeatable(line) ? line : "";
     }
     try {
-      execute_command(s, line);
+      in.execute(line);
     } catch (const error& e) {
-      s.out().error(e.what());
+      in.out().error(e.what());
     } catch (const std::exception& e) {
-      s.out().error(e.what());
+      in.out().error(e.what());
     }
   }
 }

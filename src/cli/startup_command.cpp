@@ -1,32 +1,39 @@
 #include "cli/startup_command.hpp"
 
+#include <signal.h>
+
 #include "cli/trace_event_writer.hpp"
+#include "commands/commands.hpp"
+#include "commands/interpreter.hpp"
+#include "commands/reporter.hpp"
 #include "common/error.hpp"
 #include "debugger/session.hpp"
 #include "debugger/startup/startup_report.hpp"
 
 namespace godbg {
 
-int run_startup_report(session& s, const std::vector<std::string>& args, const std::string& trace,
-                       bool keep_running) {
+int run_startup_report(interpreter& in, const std::vector<std::string>& args,
+                       const std::string& trace, bool keep_running) {
+  session& s = in.target_session();
+  auto ctx = in.context();
   if (!s.bin().is_go()) fail("startup: {} is not a Go program", s.bin().path());
-  s.launch(args);
+  report(ctx, s.launch(args));
   auto res = trace_startup(s, startup_options{});
-  s.out().startup(res.stages);
+  in.out().startup(res.stages);
   if (res.stopped_by) {
     // Ended before main.main: a crash, an exit, an interrupt. Say how, after the timeline.
-    s.report_event(*res.stopped_by);
+    report(ctx, s.to_result(*res.stopped_by));
   }
   if (!trace.empty()) {
     write_startup_trace(trace, res);
-    s.out().message(
+    in.out().message(
         fmt::format("Trace written to {} (open it in ui.perfetto.dev or "
                     "chrome://tracing).",
                     trace));
   }
   if (s.has_process() && !keep_running) {
     s.kill();
-    s.out().exited(exit_record{std::nullopt, std::string("SIGKILL")});
+    in.out().exited(exit_record{std::nullopt, SIGKILL});
   }
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "cli/printers.hpp"
+#include "process/ptrace_ops.hpp"
 
 namespace godbg {
 
@@ -42,15 +43,15 @@ class text_printer : public reporter {
   }
   void stop(const stop_record& r, const std::vector<source_line_record>& ctx) override {
     std::string head;
-    if (r.reason == "breakpoint" && r.breakpoint)
+    if (r.reason == stop_reason::breakpoint && r.breakpoint)
       head = fmt::format("Breakpoint {} hit", *r.breakpoint);
-    else if (r.reason == "signal")
-      head = fmt::format("Signal {} received", r.signal.value_or("?"));
-    else if (r.reason == "entry")
+    else if (r.reason == stop_reason::signal)
+      head = fmt::format("Signal {} received", r.signal ? signal_name(*r.signal) : "?");
+    else if (r.reason == stop_reason::entry)
       head = "Stopped at the first instruction";
-    else if (r.reason == "interrupt")
+    else if (r.reason == stop_reason::interrupt)
       head = "Interrupted";
-    else if (r.reason == "exec")
+    else if (r.reason == stop_reason::exec)
       head = "The program called exec";
     else
       head = "Stopped";
@@ -63,7 +64,7 @@ class text_printer : public reporter {
     if (r.status)
       line("Process exited with status {}", *r.status);
     else
-      line("Process killed by {}", r.signal.value_or("a signal"));
+      line("Process killed by {}", r.signal ? signal_name(*r.signal) : "a signal");
   }
   void frames(const std::vector<frame_record>& fs, int current) override {
     for (auto& f : fs) {

@@ -1,6 +1,7 @@
 #include "common/error.hpp"
 #include "common/parse_integer.hpp"
 #include "commands/commands.hpp"
+#include "commands/reporter.hpp"
 #include "debugger/session.hpp"
 
 namespace godbg {
@@ -22,7 +23,8 @@ breakpoint_record to_record(session& s, const user_breakpoint& bp) {
   return r;
 }
 
-void set(session& s, const command_args& a, bool temporary) {
+void set(command_context& c, const command_args& a, bool temporary) {
+  auto& s = c.s;
   if (a.words.empty()) throw usage_error("usage: break LOC [if COND]");
   std::string spec = a.words[0];
   std::optional<std::string> cond;
@@ -33,45 +35,48 @@ void set(session& s, const command_args& a, bool temporary) {
   }
   auto& bp = s.add_breakpoint(spec, temporary);
   bp.condition = cond;
-  s.out().breakpoint_set(to_record(s, bp));
+  c.out.breakpoint_set(to_record(s, bp));
 }
 }  // namespace
 
 namespace cmd {
 
-void break_(session& s, const command_args& a) {
-  set(s, a, false);
+void break_(command_context& c, const command_args& a) {
+  set(c, a, false);
 }
-void tbreak(session& s, const command_args& a) {
-  set(s, a, true);
+void tbreak(command_context& c, const command_args& a) {
+  set(c, a, true);
 }
 
-void delete_(session& s, const command_args& a) {
+void delete_(command_context& c, const command_args& a) {
+  auto& s = c.s;
   if (a.words.empty()) {
     for (int id : s.breakpoints().ids()) s.delete_breakpoint(id);
-    s.out().message("Deleted all breakpoints.");
+    c.out.message("Deleted all breakpoints.");
     return;
   }
   for (auto& w : a.words) s.delete_breakpoint(parse_id(w));
 }
 
-void condition(session& s, const command_args& a) {
+void condition(command_context& c, const command_args& a) {
+  auto& s = c.s;
   if (a.words.empty()) throw usage_error("usage: condition N [EXPR]");
   auto* bp = s.breakpoints().find(parse_id(a.words[0]));
   if (!bp) fail("no breakpoint {}", a.words[0]);
   auto sp = a.rest.find_first_of(" \t");
   if (sp == std::string::npos) {
     bp->condition.reset();
-    s.out().message(fmt::format("Breakpoint {} is now unconditional.", bp->id));
+    c.out.message(fmt::format("Breakpoint {} is now unconditional.", bp->id));
   } else {
     bp->condition = a.rest.substr(a.rest.find_first_not_of(" \t", sp));
   }
 }
 
-void breakpoints(session& s, const command_args&) {
+void breakpoints(command_context& c, const command_args&) {
+  auto& s = c.s;
   std::vector<breakpoint_record> out;
   for (auto* bp : s.breakpoints().all()) out.push_back(to_record(s, *bp));
-  s.out().breakpoints(out);
+  c.out.breakpoints(out);
 }
 
 }  // namespace cmd

@@ -2,39 +2,17 @@
 #include "common/error.hpp"
 #include "common/parse_integer.hpp"
 #include "commands/commands.hpp"
+#include "commands/interpreter.hpp"
+#include "commands/reporter.hpp"
 #include "goruntime/go_runtime.hpp"
 #include "debugger/stack/goroutine_stacks.hpp"
 #include "debugger/session.hpp"
 
 namespace godbg::cmd {
 
-namespace {
 
-// Restores what was selected when a `goroutine N CMD` ends, however it ends.
-struct selection_guard {
-  session& s;
-  pid_t tid;
-  std::optional<std::int64_t> goroutine;
-  int frame;
-  explicit selection_guard(session& ss)
-      : s(ss),
-        tid(ss.current_tid()),
-        goroutine(ss.selected_goroutine()),
-        frame(ss.current_frame()) {}
-  ~selection_guard() {
-    if (!s.has_process() || !s.process().has_thread(tid)) return;
-    try {
-      s.select_thread(tid);
-      s.select_goroutine(goroutine);
-      s.select_frame(frame);
-    } catch (...) {
-    }
-  }
-};
-
-}  // namespace
-
-void goroutines(session& s, const command_args& a) {
+void goroutines(command_context& c, const command_args& a) {
+  auto& s = c.s;
   goroutine_filter f;
   auto& w = a.words;
   for (std::size_t i = 0; i < w.size(); ++i) {
@@ -60,7 +38,7 @@ void goroutines(session& s, const command_args& a) {
     }
   }
   s.process();  // fails when nothing runs
-  auto& out = s.out();
+  auto& out = c.out;
   bool begun = false;
   std::size_t total = 0;
   total = list_goroutines(s, f, [&](const goroutine_record& r) {
@@ -71,12 +49,13 @@ void goroutines(session& s, const command_args& a) {
   out.goroutines_end(total);
 }
 
-void goroutine(session& s, const command_args& a) {
+void goroutine(command_context& c, const command_args& a) {
+  auto& s = c.s;
   auto& rt = s.runtime();
   if (a.words.empty()) {
-    auto g = current_goroutine(s);
-    if (!g) fail("goroutine: thread {} runs no goroutine", s.current_tid());
-    s.out().goroutines({goroutine_view(s, *g, false, 0)}, 1);
+    auto g = goroutine_in(s, c.where());
+    if (!g) fail("goroutine: thread {} runs no goroutine", c.where().tid);
+    c.out.goroutines({goroutine_view(s, *g, false, 0)}, 1);
     return;
   }
   auto id = parse_integer<std::int64_t>(a.words[0], "a goroutine id");
@@ -85,39 +64,38 @@ void goroutine(session& s, const command_args& a) {
   auto g = rt.find_goroutine(id);
   if (!g) fail("goroutine: no goroutine {}", id);
   if (a.words.size() > 1) {
-    // goroutine N CMD...: run CMD with N selected, then put the selection back.
+    // goroutine N CMD...: CMD in that goroutine's scope; the selection stays as it is.
     auto rest = std::string_view(a.rest);
     rest.remove_prefix(std::min(rest.size(), rest.find(a.words[0]) + a.words[0].size()));
-    selection_guard keep(s);
-    if (g->tid) s.select_thread(*g->tid);
-    s.select_goroutine(g->goid);
-    execute_command(s, rest);
+    c.in.execute(rest, scope{g->tid.value_or(0), g->goid, 0});
     return;
   }
   if (g->tid) s.select_thread(*g->tid);
   s.select_goroutine(g->goid);
-  s.out().message(fmt::format("Switched to goroutine {}{}", g->goid,
+  c.out.message(fmt::format("Switched to goroutine {}{}", g->goid,
                               g->tid ? fmt::format(" (thread {})", *g->tid) : ""));
-  s.out().goroutines({goroutine_view(s, *g, false, 0)}, 1);
+  c.out.goroutines({goroutine_view(s, *g, false, 0)}, 1);
 }
 
-void threads(session& s, const command_args& a) {
+void threads(command_context& c, const command_args& a) {
+  auto& s = c.s;
   if (!a.words.empty()) throw usage_error("threads takes no arguments");
-  s.out().threads(list_threads(s));
+  c.out.threads(list_threads(s));
 }
 
-void thread(session& s, const command_args& a) {
+void thread(command_context& c, const command_args& a) {
+  auto& s = c.s;
   if (a.words.size() > 1) throw usage_error("usage: thread [TID]");
   if (!a.words.empty()) {
     auto tid = parse_integer<pid_t>(a.words[0], "a thread id", 1);
     s.select_thread(tid);
-    s.out().message(fmt::format("Switched to thread {}", tid));
+    c.out.message(fmt::format("Switched to thread {}", tid));
   }
   auto all = list_threads(s);
   std::vector<thread_record> one;
   for (auto& t : all)
-    if (t.tid == s.current_tid()) one.push_back(t);
-  s.out().threads(one);
+    if (t.tid == c.where().tid) one.push_back(t);
+  c.out.threads(one);
 }
 
 }  // namespace godbg::cmd

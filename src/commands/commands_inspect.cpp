@@ -4,6 +4,8 @@
 #include "common/error.hpp"
 #include "common/parse_integer.hpp"
 #include "commands/commands.hpp"
+#include "commands/interpreter.hpp"
+#include "commands/reporter.hpp"
 #include "debugger/stack/goroutine_stacks.hpp"
 #include "debugger/session.hpp"
 
@@ -24,12 +26,12 @@ std::string hex_bytes(const std::vector<std::uint8_t>& b) {
 }
 
 // An address: a number, $register, or a location (function, FILE:LINE).
-std::uint64_t address_arg(session& s, const std::string& w) {
+std::uint64_t address_arg(session& s, const scope& where, const std::string& w) {
   if (auto v = try_parse_integer<std::uint64_t>(w)) return *v;
   if (!w.empty() && w[0] == '$') {
     auto* r = register_by_name(w.substr(1));
     if (!r) fail("{}: no such register", w);
-    return read_register(s.process().regs(s.current_tid()), *r);
+    return read_register(s.process().regs(where.tid), *r);
   }
   if (!w.empty() && w[0] == '*') return s.resolve_location(w).front().value();
   if (s.has_binary()) {
@@ -42,40 +44,53 @@ std::uint64_t address_arg(session& s, const std::string& w) {
 
 namespace cmd {
 
-void bt(session& s, const command_args& a) {
+void bt(command_context& c, const command_args& a) {
+  auto& s = c.s;
   long n = int_arg(a, 0, 64, "a frame count", 1);
-  auto frames = current_stack(s, std::size_t(n));
-  s.out().frames(frames, s.current_frame());
+  auto frames = stack_in(s, c.where(), std::size_t(n));
+  c.out.frames(frames, c.where().frame);
 }
 
 namespace {
-void select_frame(session& s, long n) {
-  auto frames = current_stack(s, 1024);
+void select_frame(command_context& c, long n) {
+  auto& s = c.s;
+  auto frames = stack_in(s, c.where(), 1024);
   if (n < 0 || n >= long(frames.size()))
     fail("no frame {}: the stack has {} frames", n, frames.size());
-  s.select_frame(int(n));
-  s.out().frames({frames[std::size_t(n)]}, int(n));
+  if (!c.at) s.select_frame(int(n));
+  c.out.frames({frames[std::size_t(n)]}, int(n));
   auto ctx = s.source_context(frames[std::size_t(n)].where, 2, 2);
   if (!ctx.empty()) {
     source_record src;
     src.file = *frames[std::size_t(n)].where.file;
     src.lines = ctx;
-    s.out().source(src);
+    c.out.source(src);
   }
 }
 }  // namespace
 
-void frame(session& s, const command_args& a) {
-  select_frame(s, int_arg(a, 0, s.current_frame(), "a frame number"));
+void frame(command_context& c, const command_args& a) {
+  long n = int_arg(a, 0, c.where().frame, "a frame number", 0);
+  if (a.words.size() > 1) {
+    // frame N CMD...: CMD in frame N; the selection stays as it is.
+    auto rest = std::string_view(a.rest);
+    rest.remove_prefix(std::min(rest.size(), rest.find(a.words[0]) + a.words[0].size()));
+    scope at = c.where();
+    at.frame = int(n);
+    c.in.execute(rest, at);
+    return;
+  }
+  select_frame(c, n);
 }
-void up(session& s, const command_args& a) {
-  select_frame(s, s.current_frame() + int_arg(a, 0, 1, "a count"));
+void up(command_context& c, const command_args& a) {
+  select_frame(c, c.where().frame + int_arg(a, 0, 1, "a count"));
 }
-void down(session& s, const command_args& a) {
-  select_frame(s, s.current_frame() - int_arg(a, 0, 1, "a count"));
+void down(command_context& c, const command_args& a) {
+  select_frame(c, c.where().frame - int_arg(a, 0, 1, "a count"));
 }
 
-void list(session& s, const command_args& a) {
+void list(command_context& c, const command_args& a) {
+  auto& s = c.s;
   code_location where;
   std::string spec = a.words.empty() ? std::string() : a.words[0];
   auto colon = spec.rfind(':');
@@ -86,8 +101,8 @@ void list(session& s, const command_args& a) {
   if (spec.empty() || line_only) {
     // Around the selected frame's line (or a line of its file).
     if (!s.has_process()) fail("the program is not running; give a location: list main.main");
-    auto frames = current_stack(s, std::size_t(s.current_frame()) + 1);
-    if (frames.size() <= std::size_t(s.current_frame()))
+    auto frames = stack_in(s, c.where(), std::size_t(c.where().frame) + 1);
+    if (frames.size() <= std::size_t(c.where().frame))
       fail("no current location; give one: list main.main");
     where = frames.back().where;
     if (line_only) where.line = *line_only;
@@ -118,13 +133,19 @@ void list(session& s, const command_args& a) {
     if (!s.sources().lines(*where.file)) fail("cannot read {}", *where.file);
     fail("{} has no line {}", *where.file, *where.line);
   }
-  s.out().source({*where.file, lines});
+  c.out.source({*where.file, lines});
 }
 
-void disassemble(session& s, const command_args& a) {
+void disassemble(command_context& c, const command_args& a) {
+  auto& s = c.s;
   std::uint64_t start = 0, end = 0, pc = 0;
   bool running = s.has_process();
-  if (running) pc = s.process().pc(s.current_tid());
+  if (running) {
+    // The scope's frame: where the thread or goroutine is in it.
+    auto where = c.where();
+    auto frames = stack_in(s, where, std::size_t(where.frame) + 1);
+    if (std::size_t(where.frame) < frames.size()) pc = frames[std::size_t(where.frame)].where.pc;
+  }
   std::optional<function_info> fn;
   if (a.words.empty()) {
     if (!running) fail("the program is not running; give a location: disassemble main.main");
@@ -134,7 +155,7 @@ void disassemble(session& s, const command_args& a) {
       end = pc + 64;
     }
   } else {
-    std::uint64_t addr = address_arg(s, a.words[0]);
+    std::uint64_t addr = address_arg(s, c.where(), a.words[0]);
     fn = s.has_binary() ? s.bin().function_at(s.bias().to_file(virt_addr(addr))) : std::nullopt;
     if (!fn) start = addr, end = addr + 64;
   }
@@ -165,11 +186,14 @@ void disassemble(session& s, const command_args& a) {
   std::vector<instruction_record> out;
   for (auto& i : insns)
     out.push_back({i.address, hex_bytes(i.bytes), format_instruction(i, sym), i.address == pc});
-  s.out().disassembly(out);
+  c.out.disassembly(out);
 }
 
-void regs(session& s, const command_args& a) {
-  const auto& r = s.process().regs(s.current_tid());
+void regs(command_context& c, const command_args& a) {
+  auto& s = c.s;
+  auto where = c.where();
+  if (where.tid == 0) fail("regs: goroutine {} runs on no thread", where.goid.value_or(0));
+  const auto& r = s.process().regs(where.tid);
   std::vector<register_record> out;
   if (a.words.empty()) {
     for (auto& v : register_values(r)) out.push_back({std::string(v.name), v.value, v.display});
@@ -184,18 +208,19 @@ void regs(session& s, const command_args& a) {
       out.push_back({std::string(info->name), v, display});
     }
   }
-  s.out().registers(out);
+  c.out.registers(out);
 }
 
-void examine(session& s, const command_args& a) {
+void examine(command_context& c, const command_args& a) {
+  auto& s = c.s;
   if (a.words.empty()) throw usage_error("usage: x ADDR [N]");
-  std::uint64_t addr = address_arg(s, a.words[0]);
+  std::uint64_t addr = address_arg(s, c.where(), a.words[0]);
   long n = int_arg(a, 1, 64, "a byte count", 1, 1 << 20);
   memory_record m;
   m.address = addr;
   m.bytes.resize(std::size_t(n));
   s.process().read_or_fail(virt_addr(addr), m.bytes);
-  s.out().memory(m);
+  c.out.memory(m);
 }
 
 }  // namespace cmd

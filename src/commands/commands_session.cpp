@@ -2,29 +2,20 @@
 
 #include "common/error.hpp"
 #include "commands/commands.hpp"
+#include "commands/interpreter.hpp"
+#include "commands/reporter.hpp"
 #include "debugger/session.hpp"
 
 namespace godbg::cmd {
 
-void source(session& s, const command_args& a) {
+void source(command_context& c, const command_args& a) {
   if (a.rest.empty()) throw usage_error("usage: source FILE");
-  run_command_file(s, a.rest);
+  c.in.run_file(a.rest);
 }
 
 namespace {
 
 constexpr std::size_t help_width = 79;
-
-// The table is in reading order; a heading starts before these rows.
-std::string_view section_before(std::string_view name) {
-  if (name == "break") return "Breakpoints";
-  if (name == "continue") return "Running";
-  if (name == "bt") return "Stack and source";
-  if (name == "regs") return "Data";
-  if (name == "goroutines") return "Goroutines and threads";
-  if (name == "startup") return "Session";
-  return "";
-}
 
 // `text` folded into lines of at most `width` columns, each starting with `indent`.
 std::string wrap(std::string_view text, std::size_t indent, std::size_t width = help_width) {
@@ -58,11 +49,13 @@ std::string first_sentence(std::string_view help) {
   return std::string(dot == std::string_view::npos ? help : help.substr(0, dot + 1));
 }
 
-std::string overview() {
+std::string overview_text() {
   constexpr std::size_t col = 24;
   std::string text = "Commands (aliases in brackets). \"help CMD\" explains one, with examples.\n";
+  std::string_view group;
   for (auto& c : command_table()) {
-    if (auto sec = section_before(c.name); !sec.empty()) text += fmt::format("\n{}\n", sec);
+    if (c.group != group) text += fmt::format("\n{}\n", c.group);
+    group = c.group;
     std::string aliases = aliases_of(c);
     std::string summary = first_sentence(c.help) + (aliases.empty() ? "" : " [" + aliases + "]");
     std::string head = "  " + std::string(c.usage);
@@ -83,9 +76,9 @@ std::string overview() {
 
 }  // namespace
 
-void help(session& s, const command_args& a) {
+void help(command_context& ctx, const command_args& a) {
   if (a.words.empty()) {
-    s.out().message(overview());
+    ctx.out.message(overview_text());
     return;
   }
   std::size_t consumed = 0;
@@ -98,7 +91,7 @@ void help(session& s, const command_args& a) {
         if (al.starts_with(a.words[0] + " "))
           text += fmt::format("  {:<22}same as {}\n", al, cmd.name);
     if (!text.empty()) {
-      s.out().message(fmt::format("{} commands:\n{}", a.words[0], text.substr(0, text.size() - 1)));
+      ctx.out.message(fmt::format("{} commands:\n{}", a.words[0], text.substr(0, text.size() - 1)));
       return;
     }
     throw usage_error(fmt::format("no command \"{}\"; try \"help\"", a.rest));
@@ -116,7 +109,13 @@ void help(session& s, const command_args& a) {
   }
   if (c->repeat_on_empty_line) text += "\nAn empty line after it runs it again.\n";
   text.pop_back();
-  s.out().message(text);
+  ctx.out.message(text);
 }
 
 }  // namespace godbg::cmd
+
+namespace godbg {
+std::string commands_overview() {
+  return cmd::overview_text();
+}
+}  // namespace godbg

@@ -2,12 +2,14 @@
 // stands to main.main (launching it first when it is not running).
 #include "common/error.hpp"
 #include "commands/commands.hpp"
+#include "commands/reporter.hpp"
 #include "debugger/session.hpp"
 #include "debugger/startup/startup_report.hpp"
 
 namespace godbg::cmd {
 
-void startup(session& s, const command_args& a) {
+void startup(command_context& c, const command_args& a) {
+  auto& s = c.s;
   startup_options o;
   for (std::size_t i = 0; i < a.words.size(); ++i) {
     const auto& w = a.words[i];
@@ -21,18 +23,18 @@ void startup(session& s, const command_args& a) {
   if (!s.has_process()) {
     auto args = s.program_args();
     if (args.empty()) args = {s.bin().path()};
-    s.launch(args);
+    report(c, s.launch(args));
   } else if (auto done = startup_already_done(s); done && *done) {
     fail(
         "startup: runtime.main has already started, the bootstrap is over; kill the program "
         "and run startup again");
   }
   auto res = trace_startup(s, o);
-  s.out().startup(res.stages);
+  c.out.startup(res.stages);
   if (res.stopped_by)
-    s.report_event(*res.stopped_by);
+    report(c, s.to_result(*res.stopped_by));
   else if (res.final_event)
-    s.report_event(*res.final_event);
+    report(c, s.to_result(*res.final_event));
 }
 
 }  // namespace godbg::cmd

@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "arch_amd64/registers.hpp"
 #include "debugger/stage_value.hpp"
 
 namespace godbg {
@@ -38,26 +39,52 @@ struct start_record {
   std::optional<int> threads;  // attach: how many threads were stopped
 };
 
+// Why the program stopped. The front ends name them (CONTRACT.md's "reason" strings).
+enum class stop_reason { entry, breakpoint, step, signal, interrupt, watchpoint, panic, fatal, exec };
+
+// A stop, with every fact about it: the front ends render it, nobody reads it back from the
+// session later.
 struct stop_record {
-  std::string reason;  // entry, breakpoint, step, signal, interrupt, exec
-  std::optional<int> breakpoint;
-  std::optional<std::string> signal;
+  stop_reason reason = stop_reason::step;
+  std::optional<int> breakpoint;     // the user breakpoint shown: the first that wanted the stop
+  std::vector<int> breakpoints;      // every user breakpoint that wanted it, in id order
+  std::vector<int> internal_stops;   // the debugger's own stops that wanted it (stepping)
+  std::optional<int> signal;         // reason signal: the signal's number
   code_location where;
   int tid = 0;
   std::optional<std::int64_t> goid;
-  std::optional<int> hits;
+  std::optional<int> hits;                  // of `breakpoint`
+  std::optional<std::string> exec_path;     // reason exec: the new program
+  std::vector<std::string> warnings;        // e.g. a condition that could not be evaluated
 };
 
 struct exit_record {
   std::optional<int> status;
-  std::optional<std::string> signal;
+  std::optional<int> signal;  // the signal that killed it
 };
+
+// What running the program led to: a stop, or its end.
+using run_result = std::variant<stop_record, exit_record>;
 
 struct frame_record {
   int index = 0;
   code_location where;
   std::uint64_t sp = 0;
+  // The frame's canonical frame address (its caller's SP before the call), when known.
+  std::optional<std::uint64_t> cfa;
   bool inlined = false;
+  // The registers as this frame sees them: every one in a thread's innermost frame, pc, SP and
+  // the saved rbp further out. Inlined frames share their physical frame's.
+  frame_registers_set regs;
+};
+
+// Where a question is asked: a thread, a goroutine (which may run on no thread), and a frame of
+// that one's stack. Delve's EvalScope; `goroutine N CMD` and `frame N CMD` make one without
+// touching what the session has selected.
+struct scope {
+  int tid = 0;                       // the thread; 0 for a goroutine no thread runs
+  std::optional<std::int64_t> goid;  // set when a goroutine was chosen
+  int frame = 0;
 };
 
 struct register_record {

@@ -6,12 +6,13 @@
 #include "arch_amd64/go_prologue.hpp"
 #include "common/error.hpp"
 #include "debugger/eval/expression_eval.hpp"
+#include "debugger/describe.hpp"
 #include "goruntime/go_runtime.hpp"
 #include "process/ptrace_ops.hpp"
 
 namespace godbg {
 
-session::session(reporter& out) : out_(out) {}
+session::session() = default;
 session::~session() = default;
 
 const binary& session::bin() const {
@@ -29,10 +30,10 @@ go_runtime& session::runtime() {
   return *runtime_;
 }
 
-void session::load(const std::string& path) {
+std::vector<std::string> session::load(const std::string& path) {
   bin_ = binary::open(path);
   runtime_.reset();
-  for (auto& w : bin_->warnings()) out_.warning(w);
+  return bin_->warnings();
 }
 
 // The kernel tells where the program's entry landed: the load bias of a PIE binary.
@@ -46,7 +47,22 @@ load_bias session::bias_in(pid_t pid) const {
   return load_bias(0);
 }
 
-void session::launch(const std::vector<std::string>& args) {
+start_record session::start_of(pid_t pid, const std::string& path, bool attached) {
+  start_record rec;
+  rec.pid = pid;
+  rec.path = path;
+  rec.attached = attached;
+  if (attached) rec.threads = int(proc_->thread_ids().size());
+  if (bin_) {
+    rec.go_version = bin_->go_version();
+    rec.symbols = bin_->symbol_source();
+  } else {
+    rec.symbols = "none";
+  }
+  return rec;
+}
+
+session_start session::launch(const std::vector<std::string>& args) {
   if (!bin_ || args.empty()) fail("no program loaded");
   if (has_process()) fail("the program is already running; kill it first");
   args_ = args;
@@ -57,18 +73,13 @@ void session::launch(const std::vector<std::string>& args) {
   bias_ = bias_in(proc_->pid());
   for (auto& [addr, refs] : site_refs_) proc_->add_site(virt_addr(addr));
   run_to_entry();
-  start_record rec;
-  rec.pid = proc_->pid();
-  rec.path = bin_->path();
-  rec.go_version = bin_->go_version();
-  rec.symbols = bin_->symbol_source();
-  out_.start(rec);
-  stop_record stop;
-  stop.reason = "entry";
-  stop.tid = current_tid_;
-  stop.where = describe(proc_->pc(current_tid_));
-  stop.goid = runtime().goid_on_thread(current_tid_);
-  out_.stop(stop, {});
+  session_start out;
+  out.start = start_of(proc_->pid(), bin_->path(), false);
+  out.stop.reason = stop_reason::entry;
+  out.stop.tid = current_tid_;
+  out.stop.where = describe(proc_->pc(current_tid_));
+  out.stop.goid = runtime().goid_on_thread(current_tid_);
+  return out;
 }
 
 // A dynamically linked program (PIE Go binaries are) starts in ld.so: run it to the program's
@@ -95,7 +106,7 @@ void session::run_to_entry() {
   proc_->clear_reported(current_tid_);
 }
 
-void session::attach(pid_t pid) {
+session_start session::attach(pid_t pid) {
   if (has_process()) fail("already debugging process {}", proc_->pid());
   std::string exe;
   {
@@ -111,28 +122,13 @@ void session::attach(pid_t pid) {
     bias_ = bias_in(pid);
     for (auto& [addr, refs] : site_refs_) proc_->add_site(virt_addr(addr));
   }
-  start_record rec;
-  rec.pid = pid;
-  rec.path = exe;
-  rec.attached = true;
-  rec.threads = int(proc_->thread_ids().size());
-  if (bin_) {
-    rec.go_version = bin_->go_version();
-    rec.symbols = bin_->symbol_source();
-  } else {
-    rec.symbols = "none";
-  }
-  out_.start(rec);
-  stop_record stop;
-  stop.reason = "interrupt";
-  stop.tid = current_tid_;
-  stop.where = describe(proc_->pc(current_tid_));
-  stop.goid = runtime().goid_on_thread(current_tid_);
-  out_.stop(stop, source_context(stop.where, 2, 2));
-}
-
-void session::require_stopped() {
-  process();
+  session_start out;
+  out.start = start_of(pid, exe, true);
+  out.stop.reason = stop_reason::interrupt;
+  out.stop.tid = current_tid_;
+  out.stop.where = describe(proc_->pc(current_tid_));
+  if (bin_) out.stop.goid = runtime().goid_on_thread(current_tid_);
+  return out;
 }
 
 void session::select_thread(pid_t tid) {
@@ -143,92 +139,113 @@ void session::select_thread(pid_t tid) {
 }
 
 // Which of the things waiting at an int3 want this hit reported. User breakpoints count their
-// hits here, so a hit that only an internal stop wanted is still counted.
-bool session::on_hit(pid_t tid, virt_addr site, const inferior::hit_filter& extra) {
+// hits here, so a hit that only an internal stop wanted is still counted. What wanted it is
+// written to `o`, the outcome of this run.
+bool session::on_hit(pid_t tid, virt_addr site, const inferior::hit_filter& extra, outcome& o) {
+  o.breakpoints.clear();
+  o.internal.clear();
   bool stop = false;
-  last_hit_breakpoint_.reset();
   for (auto* bp : breakpoints_.at(site)) {
     if (!bp->enabled) continue;
-    if (bp->condition && !breakpoint_condition_holds(*this, tid, *bp->condition)) continue;
+    if (bp->condition) {
+      auto verdict = breakpoint_condition_holds(*this, tid, *bp->condition);
+      if (verdict.warning) o.warnings.push_back(*verdict.warning);
+      if (!verdict.holds) continue;
+    }
     ++bp->hits;
-    if (!last_hit_breakpoint_) last_hit_breakpoint_ = bp->id;
+    o.breakpoints.push_back(bp->id);
     stop = true;
   }
   for (auto& [handle, s] : internal_)
     if (s.addr == site && s.wants(tid)) {
-      internal_hits_.push_back(handle);
+      o.internal.push_back(handle);
       stop = true;
     }
   if (extra && extra(tid, site)) stop = true;
   return stop;
 }
 
-inferior_event session::run_until(const inferior::hit_filter& extra) {
-  internal_hits_.clear();
+session::outcome session::run_until(const inferior::hit_filter& extra) {
   current_frame_ = 0;
   selected_goroutine_.reset();
-  auto ev = process().resume([&](pid_t tid, virt_addr a) { return on_hit(tid, a, extra); });
-  if (proc_->alive()) current_tid_ = ev.tid;
-  return ev;
+  outcome o;
+  o.ev = process().resume([&](pid_t tid, virt_addr a) { return on_hit(tid, a, extra, o); });
+  if (o.ev.what != inferior_event::kind::breakpoint) {
+    o.breakpoints.clear();
+    o.internal.clear();
+  }
+  if (proc_->alive()) current_tid_ = o.ev.tid;
+  return o;
 }
 
-void session::resume() {
-  auto ev = run_until({});
-  report_event(ev);
+session::outcome session::single_step(pid_t tid) {
+  outcome o;
+  o.ev = process().single_step(tid);
+  current_frame_ = 0;
+  return o;
 }
 
-void session::report_event(const inferior_event& ev) {
+run_result session::resume() {
+  return to_result(run_until({}));
+}
+
+run_result session::to_result(const outcome& o) {
   using k = inferior_event::kind;
+  const auto& ev = o.ev;
   if (ev.what == k::exited || ev.what == k::killed) {
     exit_record rec;
     if (ev.what == k::exited)
       rec.status = ev.code;
     else
-      rec.signal = signal_name(ev.code);
-    out_.exited(rec);
+      rec.signal = ev.code;
     after_exit();
-    return;
+    return rec;
   }
   stop_record rec;
   rec.tid = ev.tid;
+  rec.warnings = o.warnings;
   switch (ev.what) {
     case k::breakpoint:
-      rec.reason = "breakpoint";
+      rec.reason = stop_reason::breakpoint;
       break;
     case k::step:
-      rec.reason = "step";
+      rec.reason = stop_reason::step;
       break;
     case k::signal:
-      rec.reason = "signal";
-      rec.signal = signal_name(ev.code);
+      rec.reason = stop_reason::signal;
+      rec.signal = ev.code;
       break;
     case k::interrupt:
-      rec.reason = "interrupt";
+      rec.reason = stop_reason::interrupt;
       break;
     case k::exec:
-      rec.reason = "exec";
+      rec.reason = stop_reason::exec;
       break;
     default:
       break;
   }
-  if (ev.what == k::exec) on_exec();
+  if (ev.what == k::exec) on_exec(rec);
   std::optional<int> temp_to_delete;
   std::uint64_t pc = process().pc(ev.tid);
   rec.where = describe(pc);
-  if (ev.what == k::breakpoint && last_hit_breakpoint_) {
-    rec.breakpoint = *last_hit_breakpoint_;
-    if (auto* bp = breakpoints_.find(*last_hit_breakpoint_)) {
-      rec.hits = bp->hits;
-      if (bp->temporary) temp_to_delete = bp->id;
-      // Said as the breakpoint was asked for: `break main.main` hits in main.main.
-      rec.where = describe_site(*bp, virt_addr(pc));
+  if (ev.what == k::breakpoint) {
+    rec.breakpoints = o.breakpoints;
+    rec.internal_stops = o.internal;
+    if (!o.breakpoints.empty()) {
+      rec.breakpoint = o.breakpoints.front();
+      if (auto* bp = breakpoints_.find(*rec.breakpoint)) {
+        rec.hits = bp->hits;
+        if (bp->temporary) temp_to_delete = bp->id;
+        // Said as the breakpoint was asked for: `break main.main` hits in main.main.
+        rec.where = describe_site(*bp, virt_addr(pc));
+      }
+    } else if (!o.internal.empty()) {
+      rec.reason = stop_reason::step;
     }
-  } else if (ev.what == k::breakpoint && !internal_hits_.empty()) {
-    rec.reason = "step";
   }
   rec.goid = runtime().goid_on_thread(ev.tid);
-  out_.stop(rec, source_context(rec.where, 2, 2));
   if (temp_to_delete) delete_breakpoint(*temp_to_delete);
+  return rec;
 }
 
 void session::after_exit() {
@@ -238,10 +255,8 @@ void session::after_exit() {
   selected_goroutine_.reset();
 }
 
-void session::step_instruction() {
-  auto ev = process().single_step(current_tid_);
-  current_frame_ = 0;
-  report_event(ev);
+run_result session::step_instruction() {
+  return to_result(single_step(current_tid_));
 }
 
 void session::kill() {
@@ -251,7 +266,6 @@ void session::kill() {
 
 void session::detach() {
   process().detach();
-  out_.message(fmt::format("Detached from process {}.", proc_->pid()));
   after_exit();
 }
 

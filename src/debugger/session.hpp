@@ -1,6 +1,7 @@
 #pragma once
 // The one piece of mutable state godbg has: the program being debugged, its process, the
-// breakpoints, what is selected (thread, goroutine, frame), and where records go.
+// breakpoints and what is selected (thread, goroutine, frame). It never prints: every call
+// returns what happened as records (model.hpp) for a front end to render.
 #include <functional>
 #include <map>
 #include <memory>
@@ -10,42 +11,59 @@
 
 #include "common/address.hpp"
 #include "debugger/breakpoints.hpp"
-#include "process/inferior.hpp"
 #include "debugger/model.hpp"
-#include "commands/output.hpp"
 #include "debugger/source_files.hpp"
 #include "dwarf/binary.hpp"
+#include "process/inferior.hpp"
 
 namespace godbg {
 
 class go_runtime;
 
+// What starting a session on a process says: the process, then its first stop.
+struct session_start {
+  start_record start;
+  stop_record stop;
+};
+
 class session {
  public:
-  explicit session(reporter& out);
+  session();
   ~session();
-  reporter& out() { return out_; }
 
-  // The program.
-  void load(const std::string& path);
-  void launch(const std::vector<std::string>& args);  // args[0] is the program
-  void attach(pid_t pid);
+  // The program. load() returns what was odd about the binary (warnings for the user).
+  std::vector<std::string> load(const std::string& path);
+  session_start launch(const std::vector<std::string>& args);  // args[0] is the program
+  session_start attach(pid_t pid);
   bool has_binary() const { return bin_ != nullptr; }
   const binary& bin() const;
   bool has_process() const { return proc_ && proc_->alive(); }
   inferior& process();
   load_bias bias() const { return bias_; }
   const std::vector<std::string>& program_args() const { return args_; }
+  // The one reader of the Go runtime, for the life of the process.
   go_runtime& runtime();
 
-  // Running.
-  void resume();  // continue: reports the stop or the exit
-  void step_instruction();
-  void next_instruction();
-  inferior_event run_until(const inferior::hit_filter& extra);  // for stepping commands
-  void report_event(const inferior_event& ev);
+  // Running. Each returns the stop it led to or the program's end.
+  run_result resume();  // continue
+  run_result step_instruction();
+  run_result next_instruction();
   void kill();
   void detach();
+
+  // What the target did, with what wanted the stop; the stepping engine looks at `internal`
+  // before it decides what the user sees (describe()).
+  struct outcome {
+    inferior_event ev;
+    std::vector<int> breakpoints;  // user breakpoints that wanted it (their hits counted)
+    std::vector<int> internal;     // internal stops that wanted it
+    std::vector<std::string> warnings;
+  };
+  outcome run_until(const inferior::hit_filter& extra);
+  outcome single_step(pid_t tid);
+  // The stop or exit as the user sees it. Deletes a temporary breakpoint that was hit and takes
+  // in a new program after exec.
+  run_result to_result(const outcome& o);
 
   // Breakpoints.
   breakpoint_table& breakpoints() { return breakpoints_; }
@@ -61,9 +79,9 @@ class session {
   // Internal stops share the int3 sites; `wants` decides per hit.
   int add_internal_stop(virt_addr a, std::function<bool(pid_t)> wants);
   void remove_internal_stop(int handle);
-  const std::vector<int>& last_internal_hits() const { return internal_hits_; }
 
-  // What is selected.
+  // What is selected, as a scope.
+  scope selected() const { return {current_tid_, selected_goroutine_, current_frame_}; }
   pid_t current_tid() const { return current_tid_; }
   void select_thread(pid_t tid);
   int current_frame() const { return current_frame_; }
@@ -81,28 +99,18 @@ class session {
   std::vector<source_line_record> source_context(const code_location& where, int before, int after);
   source_files& sources() { return sources_; }
   std::optional<std::uint64_t> function_breakpoint_address(const function_info& f) const;
-  std::vector<frame_record> backtrace(pid_t tid, std::size_t max_frames);
-  std::vector<frame_record> backtrace_from(std::uint64_t pc, std::uint64_t sp, std::uint64_t fp,
-                                           std::size_t max_frames);
-
-  // Command files being read, innermost last: `source` may nest, but not without end.
-  int& command_file_depth() { return command_file_depth_; }
-
-  // Ending.
-  bool quit_requested() const { return quit_; }
-  void request_quit() { quit_ = true; }
 
  private:
-  void require_stopped();
-  bool on_hit(pid_t tid, virt_addr site, const inferior::hit_filter& extra);
+  bool on_hit(pid_t tid, virt_addr site, const inferior::hit_filter& extra, outcome& o);
   void retain_site(virt_addr a);
   void release_site(virt_addr a);
   void after_exit();
   void run_to_entry();
   load_bias bias_in(pid_t pid) const;
-  void on_exec();
+  // Takes in the program an exec started, saying so on the stop.
+  void on_exec(stop_record& rec);
+  start_record start_of(pid_t pid, const std::string& path, bool attached);
 
-  reporter& out_;
   std::unique_ptr<binary> bin_;
   std::unique_ptr<inferior> proc_;
   std::unique_ptr<go_runtime> runtime_;
@@ -116,14 +124,10 @@ class session {
   };
   std::map<int, internal_stop> internal_;
   int next_internal_ = 1;
-  std::vector<int> internal_hits_;
-  std::optional<int> last_hit_breakpoint_;
   pid_t current_tid_ = 0;
   int current_frame_ = 0;
   std::optional<std::int64_t> selected_goroutine_;
   source_files sources_;
-  bool quit_ = false;
-  int command_file_depth_ = 0;
 };
 
 }  // namespace godbg

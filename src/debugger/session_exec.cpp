@@ -12,13 +12,11 @@
 
 namespace godbg {
 
-void session::on_exec() {
+void session::on_exec(stop_record& rec) {
   pid_t pid = proc_->pid();
   internal_.clear();
-  internal_hits_.clear();
   site_refs_.clear();  // the inferior dropped its int3 sites with the old address space
   runtime_.reset();
-  last_hit_breakpoint_.reset();
   current_tid_ = pid;
   current_frame_ = 0;
   selected_goroutine_.reset();
@@ -31,11 +29,11 @@ void session::on_exec() {
     bias_ = bias_in(pid);
   } catch (const error& e) {
     // Nothing to describe the new program with: pcs stay bare, as for an unknown binary.
-    out_.warning(fmt::format("after exec: {}", e.what()));
+    rec.warnings.push_back(fmt::format("after exec: {}", e.what()));
     bin_.reset();
     bias_ = load_bias(0);
   }
-  out_.message(fmt::format("process {} is executing new program: {}", pid, exe.string()));
+  rec.exec_path = exe.string();
 
   for (int id : breakpoints_.ids()) {
     auto* bp = breakpoints_.find(id);

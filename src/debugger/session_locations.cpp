@@ -2,6 +2,7 @@
 #include "arch_amd64/go_prologue.hpp"
 #include "common/error.hpp"
 #include "common/parse_integer.hpp"
+#include "debugger/describe.hpp"
 #include "debugger/session.hpp"
 #include "dwarf/gopclntab.hpp"
 
@@ -58,16 +59,7 @@ session::resolved_location session::resolve(const std::string& spec) {
 }
 
 code_location session::describe(std::uint64_t pc) const {
-  code_location loc;
-  loc.pc = pc;
-  if (!bin_) return loc;
-  file_addr fa = bias_.to_file(virt_addr(pc));
-  if (auto name = bin_->innermost_function_at(fa)) loc.function = *name;
-  if (auto pos = bin_->line_at(fa)) {
-    loc.file = pos->file;
-    loc.line = pos->line;
-  }
-  return loc;
+  return describe_pc(bin_.get(), bias_, pc);
 }
 
 code_location session::describe_in(std::uint64_t pc, const std::string& function) const {

@@ -9,7 +9,6 @@
 #include <string>
 
 #include "goruntime/go_runtime.hpp"
-#include "goruntime/go_runtime_internal.hpp"
 #include "debugger/stack/goroutine_stacks.hpp"
 #include "goruntime/runtime_layout_table.hpp"
 #include "debugger/session.hpp"
@@ -20,30 +19,9 @@ using namespace godbg;
 
 namespace {
 
-struct quiet_reporter : reporter {
-  void start(const start_record&) override {}
-  void stop(const stop_record&, const std::vector<source_line_record>&) override {}
-  void exited(const exit_record&) override {}
-  void frames(const std::vector<frame_record>&, int) override {}
-  void registers(const std::vector<register_record>&) override {}
-  void breakpoint_set(const breakpoint_record&) override {}
-  void breakpoints(const std::vector<breakpoint_record>&) override {}
-  void disassembly(const std::vector<instruction_record>&) override {}
-  void memory(const memory_record&) override {}
-  void source(const source_record&) override {}
-  void goroutines(const std::vector<goroutine_record>&, std::size_t) override {}
-  void threads(const std::vector<thread_record>&) override {}
-  void value(const value_record&) override {}
-  void startup(const std::vector<startup_stage>&) override {}
-  void message(const std::string&) override {}
-  void warning(const std::string&) override {}
-  void error(const std::string&) override {}
-};
-
 // The waiters demo stopped in main.checkpoint.
 struct stopped_demo {
-  quiet_reporter rep;
-  session s{rep};
+  session s;
   explicit stopped_demo(const std::string& path) {
     s.load(path);
     s.launch({path});

@@ -10,6 +10,7 @@
 
 #include "arch_amd64/registers.hpp"
 #include "common/error.hpp"
+#include "debugger/stack/frame_rule.hpp"
 #include "debugger/stack/goroutine_stacks.hpp"
 #include "debugger/session.hpp"
 #include "dwarf/dwarf_expr.hpp"
@@ -25,25 +26,6 @@ memory_reader process_reader(session& s) {
   return [&s](std::uint64_t a, std::span<std::uint8_t> out) {
     return s.process().read(virt_addr(a), out);
   };
-}
-
-// The CFA of the frame running at pc with stack pointer sp: from .gopclntab's SP delta (right
-// at every pc of Go code), else from .debug_frame.
-std::optional<std::uint64_t> frame_cfa(
-    session& s, std::uint64_t pc, std::uint64_t sp,
-    const std::function<std::optional<std::uint64_t>(int)>& reg) {
-  if (!s.has_binary()) return std::nullopt;
-  file_addr fa = s.bias().to_file(virt_addr(pc));
-  if (auto* tab = s.bin().pclntab())
-    if (tab->func_at(fa))
-      if (auto d = tab->sp_delta_at(fa); d && *d >= 0) return sp + std::uint64_t(*d) + 8;
-  if (auto* dw = s.bin().dwarf())
-    if (auto rule = dw->cfa_at(fa)) {
-      if (rule->cfa_register == 7) return sp + std::uint64_t(rule->cfa_offset);
-      if (reg)
-        if (auto base = reg(rule->cfa_register)) return *base + std::uint64_t(rule->cfa_offset);
-    }
-  return std::nullopt;
 }
 
 const dwarf_info& dwarf_or_fail(session& s) {
@@ -104,12 +86,6 @@ struct frame_env {
   go_value global_value(const dwarf_variable& g) { return variable_value(g, ctx); }
 };
 
-std::optional<std::uint64_t> read_user_reg(const user_regs_struct& r, int dwarf_no) {
-  auto* info = register_by_dwarf(dwarf_no);
-  if (!info) return std::nullopt;
-  return read_register(r, *info);
-}
-
 using scalar_t = std::variant<std::int64_t, std::uint64_t, double, bool, std::string>;
 
 // The scalar a value is, for JSON and comparisons; nullopt for composite values.
@@ -145,53 +121,51 @@ std::optional<scalar_t> scalar_of(const go_value& v, const memory_reader& mem,
 
 }  // namespace
 
-frame_registers thread_frame(session& s, pid_t tid) {
-  const user_regs_struct r = s.process().regs(tid);
+namespace {
+
+frame_registers from_frame(session& s, const frame_record& fr, std::optional<pid_t> thread) {
   frame_registers f;
-  f.pc = r.rip;
-  f.sp = r.rsp;
-  f.reg = [r](int n) { return read_user_reg(r, n); };
-  f.cfa = frame_cfa(s, f.pc, f.sp, f.reg);
+  f.pc = fr.where.pc;
+  f.sp = fr.sp;
+  f.thread = thread;
+  f.cfa = fr.cfa;
+  auto regs = fr.regs;
+  f.reg = [regs](int no) { return regs.get_dwarf(no); };
+  if (!f.cfa && s.has_binary()) f.cfa = frame_cfa(s.bin(), s.bias(), f.pc, regs);
   return f;
 }
 
-frame_registers selected_frame(session& s) {
-  int n = s.current_frame();
-  auto frames = current_stack(s, std::size_t(n) + 1);
+}  // namespace
+
+frame_registers thread_frame(session& s, pid_t tid) {
+  frame_record fr;
+  const auto& r = s.process().regs(tid);
+  fr.where.pc = r.rip;
+  fr.sp = r.rsp;
+  fr.regs = registers_of_thread(r);
+  return from_frame(s, fr, tid);
+}
+
+frame_registers frame_in(session& s, const scope& where) {
+  int n = where.frame;
+  auto frames = stack_in(s, where, std::size_t(n) + 1);
   if (frames.empty()) fail("no stack to evaluate in");
   if (std::size_t(n) >= frames.size())
     fail("no frame {}: the stack has {} frames", n, frames.size());
   const frame_record& fr = frames[std::size_t(n)];
-  // Frame 0 of a thread (the selected goroutine's, when a thread runs it): every register.
+  // Frame 0 of a thread (the goroutine's, when a thread runs it) has every register.
   std::optional<pid_t> tid;
-  if (!s.selected_goroutine()) {
-    tid = s.current_tid();
-  } else if (auto g = current_goroutine(s); g && g->tid) {
+  if (!where.goid) {
+    tid = where.tid;
+  } else if (auto g = goroutine_in(s, where); g && g->tid) {
     tid = *g->tid;
   }
+  bool innermost = false;
   if (tid && s.process().has_thread(*tid)) {
     const auto& r = s.process().regs(*tid);
-    if (r.rip == fr.where.pc && r.rsp == fr.sp) return thread_frame(s, *tid);
+    innermost = r.rip == fr.where.pc && r.rsp == fr.sp;
   }
-  // An outer frame (or a parked goroutine): pc, SP and the CFA; rbp saved by Go's framed
-  // functions just below the return address of the frame it called.
-  frame_registers f;
-  f.pc = fr.where.pc;
-  f.sp = fr.sp;
-  std::optional<std::uint64_t> bp;
-  if (n > 0) {
-    // The callee's CFA is this frame's SP; Go keeps the caller's rbp at callee CFA - 16.
-    if (auto saved = s.process().read_value<std::uint64_t>(virt_addr(fr.sp - 16))) bp = *saved;
-  }
-  std::uint64_t pc = f.pc, sp = f.sp;
-  f.reg = [pc, sp, bp](int no) -> std::optional<std::uint64_t> {
-    if (no == 16) return pc;
-    if (no == 7) return sp;
-    if (no == 6) return bp;
-    return std::nullopt;
-  };
-  f.cfa = frame_cfa(s, f.pc, f.sp, f.reg);
-  return f;
+  return from_frame(s, fr, innermost ? tid : std::nullopt);
 }
 
 value_record evaluate_in_frame(session& s, const frame_registers& f, const std::string& expr_in) {
@@ -206,8 +180,9 @@ value_record evaluate_in_frame(session& s, const frame_registers& f, const std::
     if (!info) fail("{}: no such register", expr);
     std::optional<std::uint64_t> v;
     if (info->dwarf >= 0) v = f.reg ? f.reg(info->dwarf) : std::nullopt;
-    if (!v && s.current_frame() == 0) v = read_register(s.process().regs(s.current_tid()), *info);
-    if (!v) fail("{} is not known in frame {}", expr, s.current_frame());
+    // A thread's innermost frame knows every register, flags and segment bases too.
+    if (!v && f.thread) v = read_register(s.process().regs(*f.thread), *info);
+    if (!v) fail("{} is not known in this frame", expr);
     rec.type = info->kind == reg_kind::instruction || info->name == "rsp" || info->name == "rbp"
                    ? "uintptr"
                    : "uint64";
@@ -546,15 +521,11 @@ bool evaluate_condition(session& s, pid_t tid, const std::string& expr) {
   return v;
 }
 
-bool breakpoint_condition_holds(session& s, pid_t tid, const std::string& expr) {
+condition_verdict breakpoint_condition_holds(session& s, pid_t tid, const std::string& expr) {
   try {
-    return evaluate_condition(s, tid, expr);
+    return {evaluate_condition(s, tid, expr), std::nullopt};
   } catch (const std::exception& e) {
-    try {
-      s.out().warning(fmt::format("breakpoint condition \"{}\": {}; stopping", expr, e.what()));
-    } catch (...) {
-    }
-    return true;
+    return {true, fmt::format("breakpoint condition \"{}\": {}; stopping", expr, e.what())};
   }
 }
 

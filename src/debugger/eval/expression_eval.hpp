@@ -21,14 +21,17 @@ struct frame_registers {
   std::uint64_t pc = 0;  // run-time
   std::uint64_t sp = 0;
   std::optional<std::uint64_t> cfa;
+  // The thread when this is its innermost frame: then every register can be read.
+  std::optional<pid_t> thread;
   // DWARF register number -> value; nullopt when unknown in this frame.
   std::function<std::optional<std::uint64_t>(int)> reg;
 };
 
 // The registers of frame 0 of a stopped thread.
 frame_registers thread_frame(session& s, pid_t tid);
-// The registers of the selected frame of the selected goroutine (or the current thread).
-frame_registers selected_frame(session& s);
+// The registers of frame `where.frame` of the scope's goroutine (or thread), as the unwinder
+// recovered them.
+frame_registers frame_in(session& s, const scope& where);
 
 // Evaluates `expr` (a Go expression, or $register) in the frame; the record `print` shows.
 value_record evaluate_in_frame(session& s, const frame_registers& f, const std::string& expr);
@@ -41,6 +44,10 @@ value_record describe_value(session& s, const std::string& name, const go_value&
 bool evaluate_condition(session& s, pid_t tid, const std::string& expr);
 // For a breakpoint hit: the condition's value, or true (stop, as gdb does) with a warning when it
 // cannot be evaluated. Never throws.
-bool breakpoint_condition_holds(session& s, pid_t tid, const std::string& expr);
+struct condition_verdict {
+  bool holds = true;
+  std::optional<std::string> warning;
+};
+condition_verdict breakpoint_condition_holds(session& s, pid_t tid, const std::string& expr);
 
 }  // namespace godbg

@@ -55,7 +55,7 @@ std::vector<std::string> expression_names(session& s, std::string_view prefix) {
   std::string package;
   if (s.has_process()) {
     try {
-      file_addr pc = s.bias().to_file(virt_addr(selected_frame(s).pc));
+      file_addr pc = s.bias().to_file(virt_addr(frame_in(s, s.selected()).pc));
       if (auto fn = s.bin().function_at(pc)) package = package_of_function(fn->name);
       if (auto* dw = s.bin().dwarf())
         for (const auto& v : dw->locals_at(pc))

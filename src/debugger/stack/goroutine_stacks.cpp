@@ -6,6 +6,7 @@
 #include "common/error.hpp"
 #include "goruntime/go_runtime.hpp"
 #include "debugger/session.hpp"
+#include "debugger/stack/unwind.hpp"
 
 namespace godbg {
 
@@ -54,18 +55,27 @@ bool switches_stacks(const std::optional<std::string>& fn) {
                 *fn == "runtime.morestack" || *fn == "runtime.asmcgocall");
 }
 
+std::vector<frame_record> saved_stack(session& s, std::uint64_t pc, std::uint64_t sp,
+                                      std::uint64_t bp, std::size_t max_frames) {
+  frame_registers_set r;
+  r.set(reg_id::rip, pc);
+  r.set(reg_id::rsp, sp);
+  if (bp) r.set(reg_id::rbp, bp);
+  return unwind(&s.bin(), s.bias(), s.process(), r, max_frames);
+}
+
 // A thread on the system stack for goroutine g: its g0 frames up to the stack switch, then the
 // goroutine's own frames from where it switched (g.sched), as Delve shows them.
 std::vector<frame_record> system_then_goroutine(session& s, pid_t tid, const g_info& g,
                                                 std::size_t max_frames) {
-  auto frames = s.backtrace(tid, max_frames);
+  auto frames = thread_stack(s, tid, max_frames);
   for (std::size_t i = 0; i < frames.size(); ++i)
     if (switches_stacks(frames[i].where.function)) {
       frames.resize(i + 1);
       break;
     }
   if (g.sched_sp && g.sched_pc && frames.size() < max_frames) {
-    auto more = s.backtrace_from(g.sched_pc, g.sched_sp, g.sched_bp, max_frames - frames.size());
+    auto more = saved_stack(s, g.sched_pc, g.sched_sp, g.sched_bp, max_frames - frames.size());
     frames.insert(frames.end(), more.begin(), more.end());
     renumber(frames);
   }
@@ -74,40 +84,47 @@ std::vector<frame_record> system_then_goroutine(session& s, pid_t tid, const g_i
 
 }  // namespace
 
+std::vector<frame_record> thread_stack(session& s, pid_t tid, std::size_t max_frames) {
+  auto& proc = s.process();
+  return unwind(s.has_binary() ? &s.bin() : nullptr, s.bias(), proc,
+                registers_of_thread(proc.regs(tid)), max_frames);
+}
+
 std::vector<frame_record> goroutine_stack(session& s, const g_info& g, std::size_t max_frames) {
   if (g.tid && s.process().has_thread(*g.tid)) {
     if (s.runtime().goroutine_on_thread(*g.tid).system_stack)
       return system_then_goroutine(s, *g.tid, g, max_frames);
-    return s.backtrace(*g.tid, max_frames);
+    return thread_stack(s, *g.tid, max_frames);
   }
   if (g.sp == 0 || g.pc == 0) return {};
-  return s.backtrace_from(g.pc, g.sp, g.bp, max_frames);
+  return saved_stack(s, g.pc, g.sp, g.bp, max_frames);
 }
 
-std::optional<g_info> current_goroutine(session& s) {
+std::optional<g_info> goroutine_in(session& s, const scope& where) {
   auto& rt = s.runtime();
-  if (auto id = s.selected_goroutine()) return rt.find_goroutine(*id);
-  if (!rt.available()) return std::nullopt;
-  auto tg = rt.goroutine_on_thread(s.current_tid());
+  if (where.goid) return rt.find_goroutine(*where.goid);
+  if (!rt.available() || !s.process().has_thread(where.tid)) return std::nullopt;
+  auto tg = rt.goroutine_on_thread(where.tid);
   if (!tg.g) return std::nullopt;
-  return rt.goroutine_at(*tg.g, s.current_tid());
+  return rt.goroutine_at(*tg.g, where.tid);
 }
 
-std::vector<frame_record> current_stack(session& s, std::size_t max_frames) {
-  if (auto id = s.selected_goroutine()) {
-    auto g = s.runtime().find_goroutine(*id);
-    if (!g) fail("goroutine {} no longer exists", *id);
+std::vector<frame_record> stack_in(session& s, const scope& where, std::size_t max_frames) {
+  if (where.goid) {
+    auto g = s.runtime().find_goroutine(*where.goid);
+    if (!g) fail("goroutine {} no longer exists", *where.goid);
     return goroutine_stack(s, *g, max_frames);
   }
+  if (!s.process().has_thread(where.tid)) fail("no thread {}", where.tid);
   // A thread in runtime code on g0 for a goroutine (systemstack, mcall): its frames, then the
   // goroutine's.
   if (s.has_binary() && s.bin().is_go() && s.runtime().available()) {
-    auto tg = s.runtime().goroutine_on_thread(s.current_tid());
+    auto tg = s.runtime().goroutine_on_thread(where.tid);
     if (tg.system_stack && tg.g)
-      if (auto g = s.runtime().goroutine_at(*tg.g, s.current_tid()))
-        return system_then_goroutine(s, s.current_tid(), *g, max_frames);
+      if (auto g = s.runtime().goroutine_at(*tg.g, where.tid))
+        return system_then_goroutine(s, where.tid, *g, max_frames);
   }
-  return s.backtrace(s.current_tid(), max_frames);
+  return thread_stack(s, where.tid, max_frames);
 }
 
 namespace {

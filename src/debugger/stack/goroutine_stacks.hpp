@@ -14,16 +14,20 @@ namespace godbg {
 
 class session;
 
-// The selected goroutine's stack (session::selected_goroutine), else the current thread's.
-std::vector<frame_record> current_stack(session& s, std::size_t max_frames);
+// A thread's stack from its registers.
+std::vector<frame_record> thread_stack(session& s, pid_t tid, std::size_t max_frames);
+
+// The stack a scope looks at: its goroutine's when it names one, else its thread's (a thread on
+// the system stack for a goroutine shows its g0 frames, then the goroutine's).
+std::vector<frame_record> stack_in(session& s, const scope& where, std::size_t max_frames);
 
 // One goroutine's stack: from its thread's registers when a thread runs it, else from its saved
 // g.sched pc/sp/bp (g.syscallpc/sp for a goroutine in a system call without its thread).
 std::vector<frame_record> goroutine_stack(session& s, const g_info& g, std::size_t max_frames);
 
-// The goroutine the user looks at: the selected one, else the one the current thread works for
-// (Delve's rule: m.curg when the thread is on g0/gsignal). nullopt if none.
-std::optional<g_info> current_goroutine(session& s);
+// The goroutine a scope looks at: the one it names, else the one its thread works for (Delve's
+// rule: m.curg when the thread is on g0/gsignal). nullopt if none.
+std::optional<g_info> goroutine_in(session& s, const scope& where);
 
 struct goroutine_filter {
   std::optional<std::string> status;  // a CONTRACT.md status; "dead" lists dead goroutines too

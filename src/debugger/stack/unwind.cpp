@@ -1,149 +1,125 @@
-// Unwinding. Go code is unwound as the Go runtime unwinds itself: .gopclntab's SP deltas give
-// each frame's size at any pc, so frames are right even at a function's first instruction and in
-// stripped binaries. Code the pclntab does not know (C, the vdso) falls back to frame pointers.
-#include <sys/user.h>
+// Go code is unwound as the Go runtime unwinds itself: .gopclntab's SP deltas give each frame's
+// size at any pc, so frames are right even at a function's first instruction and in stripped
+// binaries. Code the pclntab does not know (C, the vdso) is unwound by its CFI, at a function's
+// entry from [rsp], and last by frame pointers.
+#include "debugger/stack/unwind.hpp"
 
 #include "arch_amd64/frame_pointer_unwind.hpp"
-#include "common/error.hpp"
-#include "debugger/session.hpp"
-#include "dwarf/dwarf_info.hpp"
-#include "dwarf/eh_frame.hpp"
+#include "debugger/describe.hpp"
+#include "debugger/stack/frame_rule.hpp"
+#include "dwarf/binary.hpp"
 #include "dwarf/gopclntab.hpp"
+#include "process/target.hpp"
 
 namespace godbg {
 
 namespace {
-struct unwound_frame {
-  std::uint64_t pc = 0, sp = 0, fp = 0;
-};
 
-// One step of unwinding through DWARF call frame information: the caller's pc, SP and rbp, or
-// nullopt when neither .debug_frame nor .eh_frame (C code's, there with or without -g) has a
-// rule for pc (or one this unwinder cannot follow).
-std::optional<unwound_frame> unwind_cfi(const binary* bin, inferior& proc, load_bias bias,
-                                        std::uint64_t pc, std::uint64_t sp, std::uint64_t fp) {
-  if (!bin) return std::nullopt;
-  file_addr fa = bias.to_file(virt_addr(pc));
-  std::optional<cfa_rule> rule;
-  if (const dwarf_info* dw = bin->dwarf()) rule = dw->cfa_at(fa);
-  if (!rule)
-    if (const eh_frame* eh = bin->eh_frames()) rule = eh->cfa_at(fa);
-  if (!rule || !rule->ra_offset) return std::nullopt;
-  std::uint64_t base = 0;
-  if (rule->cfa_register == 7)
-    base = sp;
-  else if (rule->cfa_register == 6)
-    base = fp;
-  else
-    return std::nullopt;
-  std::uint64_t cfa = base + std::uint64_t(rule->cfa_offset);
-  auto ret = proc.read_value<std::uint64_t>(virt_addr(cfa + std::uint64_t(*rule->ra_offset)));
-  if (!ret || *ret == 0) return std::nullopt;
-  unwound_frame out{*ret, cfa, fp};
-  if (rule->rbp_offset)
-    if (auto saved =
-            proc.read_value<std::uint64_t>(virt_addr(cfa + std::uint64_t(*rule->rbp_offset))))
-      out.fp = *saved;
-  return out;
+// The caller's registers as far as unwinding recovers them: pc, SP and rbp.
+frame_registers_set caller_registers(std::uint64_t pc, std::uint64_t sp,
+                                     std::optional<std::uint64_t> fp) {
+  frame_registers_set r;
+  r.set(reg_id::rip, pc);
+  r.set(reg_id::rsp, sp);
+  if (fp) r.set(reg_id::rbp, *fp);
+  return r;
 }
 
 // At a function's first instruction, before any push, the return address is at [rsp] whatever
 // the function does next: the frame-pointer chain would still name the caller's caller.
-std::optional<unwound_frame> unwind_at_entry(const binary* bin, inferior& proc, load_bias bias,
-                                             std::uint64_t pc, std::uint64_t sp, std::uint64_t fp) {
-  if (!bin) return std::nullopt;
+bool at_function_entry(const binary* bin, load_bias bias, std::uint64_t pc) {
+  if (!bin) return false;
   file_addr fa = bias.to_file(virt_addr(pc));
   auto f = bin->function_at(fa);
-  if (!f || f->entry != fa) return std::nullopt;
-  auto ret = proc.read_value<std::uint64_t>(virt_addr(sp));
-  if (!ret || *ret == 0) return std::nullopt;
-  return unwound_frame{*ret, sp + 8, fp};
+  return f && f->entry == fa;
 }
+
 }  // namespace
 
-std::vector<frame_record> session::backtrace(pid_t tid, std::size_t max_frames) {
-  const auto& r = process().regs(tid);
-  return backtrace_from(r.rip, r.rsp, r.rbp, max_frames);
-}
-
-std::vector<frame_record> session::backtrace_from(std::uint64_t pc, std::uint64_t sp,
-                                                  std::uint64_t fp, std::size_t max_frames) {
+std::vector<frame_record> unwind(const binary* bin, load_bias bias, const target& mem,
+                                 const frame_registers_set& start, std::size_t max_frames) {
   std::vector<frame_record> out;
-  auto& proc = process();
-  const gopclntab* tab = bin_ ? bin_->pclntab() : nullptr;
-  auto push = [&](std::uint64_t frame_pc, std::uint64_t frame_sp, bool caller) {
+  const gopclntab* tab = bin ? bin->pclntab() : nullptr;
+  frame_registers_set regs = start;
+  auto push = [&](bool caller, std::optional<std::uint64_t> cfa) {
+    std::uint64_t frame_pc = regs.get(reg_id::rip).value_or(0);
+    std::uint64_t frame_sp = regs.get(reg_id::rsp).value_or(0);
     // A return address belongs to the call before it: look up pc-1 for the caller's line.
     std::uint64_t lookup = caller ? frame_pc - 1 : frame_pc;
-    file_addr fa = bias_.to_file(virt_addr(lookup));
     std::vector<go_inline_frame> inl;
-    if (tab) inl = tab->inline_at(fa);
+    if (tab) inl = tab->inline_at(bias.to_file(virt_addr(lookup)));
+    auto add = [&](code_location where, bool inlined) {
+      frame_record f;
+      f.index = int(out.size());
+      f.where = std::move(where);
+      f.where.pc = frame_pc;
+      f.sp = frame_sp;
+      f.cfa = cfa;
+      f.inlined = inlined;
+      f.regs = regs;
+      out.push_back(std::move(f));
+    };
     if (inl.size() > 1) {
       for (std::size_t i = 0; i < inl.size() && out.size() < max_frames; ++i) {
-        frame_record f;
-        f.index = int(out.size());
-        f.where.pc = frame_pc;
-        f.where.function = inl[i].function;
-        f.where.file = inl[i].file;
-        f.where.line = inl[i].line;
-        f.sp = frame_sp;
-        f.inlined = i + 1 < inl.size();
-        out.push_back(f);
+        code_location where;
+        where.function = inl[i].function;
+        where.file = inl[i].file;
+        where.line = inl[i].line;
+        add(std::move(where), i + 1 < inl.size());
       }
       return;
     }
-    frame_record f;
-    f.index = int(out.size());
-    f.where = describe(lookup);
-    f.where.pc = frame_pc;
-    f.sp = frame_sp;
-    out.push_back(f);
+    add(describe_pc(bin, bias, lookup), false);
   };
 
   // The program's first instruction (_rt0_amd64_linux, _start) has no caller: what sits at
   // [rsp] there is argc.
   std::optional<std::uint64_t> entry;
-  if (bin_) entry = bias_.to_virt(bin_->elf().entry()).value();
+  if (bin) entry = bias.to_virt(bin->elf().entry()).value();
   bool caller = false;
   while (out.size() < max_frames) {
-    push(pc, sp, caller);
+    std::uint64_t pc = regs.get(reg_id::rip).value_or(0);
+    std::uint64_t sp = regs.get(reg_id::rsp).value_or(0);
+    std::optional<std::uint64_t> fp = regs.get(reg_id::rbp);
+    std::optional<frame_rule> rule;
+    if (bin) rule = frame_rule_at(*bin, bias, pc, regs, caller);
+    std::size_t first = out.size();
+    push(caller, rule ? std::optional<std::uint64_t>(rule->cfa) : std::nullopt);
     if (!caller && pc == entry) break;
     std::optional<go_func> fn;
-    if (tab) fn = tab->func_at(bias_.to_file(virt_addr(caller ? pc - 1 : pc)));
-    if (fn) {
-      if (fn->is_stack_top()) break;
-      auto delta = tab->sp_delta_at(bias_.to_file(virt_addr(pc)));
-      if (!delta || *delta < 0) break;
-      auto ret = proc.read_value<std::uint64_t>(virt_addr(sp + *delta));
+    if (tab) fn = tab->func_at(bias.to_file(virt_addr(caller ? pc - 1 : pc)));
+    if (fn && fn->is_stack_top()) break;
+    if (fn && !rule) break;  // Go code without a usable SP delta here
+    std::optional<std::uint64_t> next_pc, next_sp, next_fp = fp;
+    if (rule && rule->ra_offset) {
+      auto ret = mem.read_value<std::uint64_t>(virt_addr(rule->cfa + std::uint64_t(*rule->ra_offset)));
       if (!ret || *ret == 0) break;
-      // The frame pointer the caller had, saved just below the return address when this
-      // function keeps one; it matters only if the caller is code the pclntab does not know.
-      if (*delta >= 8)
-        if (auto saved = proc.read_value<std::uint64_t>(virt_addr(sp + *delta - 8))) fp = *saved;
-      sp = sp + *delta + 8;
-      pc = *ret;
-    } else if (auto next = unwind_cfi(bin_.get(), proc, bias_, pc, sp, fp)) {
-      // Code the pclntab does not cover, described by .debug_frame or .eh_frame.
-      if (next->sp <= sp) break;
-      pc = next->pc;
-      sp = next->sp;
-      fp = next->fp;
-    } else if (auto entry =
-                   caller ? std::nullopt : unwind_at_entry(bin_.get(), proc, bias_, pc, sp, fp)) {
-      pc = entry->pc;
-      sp = entry->sp;
-      fp = entry->fp;
+      // Code outside the pclntab whose CFI does not move the stack up: not a frame we trust.
+      if (!rule->from_pclntab && rule->cfa <= sp) break;
+      next_pc = *ret;
+      next_sp = rule->cfa;
+      if (rule->rbp_offset)
+        if (auto saved =
+                mem.read_value<std::uint64_t>(virt_addr(rule->cfa + std::uint64_t(*rule->rbp_offset))))
+          next_fp = *saved;
+    } else if (!caller && at_function_entry(bin, bias, pc)) {
+      auto ret = mem.read_value<std::uint64_t>(virt_addr(sp));
+      if (!ret || *ret == 0) break;
+      next_pc = *ret;
+      next_sp = sp + 8;
     } else {
       auto frames = unwind_frame_pointers(
-          pc, sp, fp,
-          [&](std::uint64_t a, std::span<std::uint8_t> buf) {
-            return proc.read(virt_addr(a), buf);
-          },
+          pc, sp, fp.value_or(0),
+          [&](std::uint64_t a, std::span<std::uint8_t> buf) { return mem.read(virt_addr(a), buf); },
           2);
       if (frames.size() < 2) break;
-      pc = frames[1].pc;
-      sp = frames[1].sp;
-      fp = frames[1].fp;
+      next_pc = frames[1].pc;
+      next_sp = frames[1].sp;
+      next_fp = frames[1].fp;
+      // The frame's CFA is what its caller's SP is once it returns.
+      for (std::size_t i = first; i < out.size(); ++i) out[i].cfa = frames[1].sp;
     }
+    regs = caller_registers(*next_pc, *next_sp, next_fp);
     caller = true;
   }
   return out;

@@ -16,6 +16,7 @@
 #include "common/error.hpp"
 #include "goruntime/runtime_layout_table.hpp"
 #include "debugger/session.hpp"
+#include "debugger/stack/goroutine_stacks.hpp"
 #include "goruntime/go_runtime.hpp"
 
 namespace godbg {
@@ -295,7 +296,7 @@ void machine::disarm_all() {
 std::optional<std::string> machine::caller_of(pid_t tid,
                                               std::initializer_list<std::string_view> skip) {
   try {
-    for (auto& f : s_.backtrace(tid, 12)) {
+    for (auto& f : thread_stack(s_, tid, 12)) {
       if (!f.where.function) return std::nullopt;
       bool skipped = false;
       const std::string& name = *f.where.function;
@@ -465,7 +466,7 @@ void machine::name_threads_from_stacks() {
     if (!s_.process().has_thread(r.tid)) continue;
     std::vector<frame_record> frames;
     try {
-      frames = s_.backtrace(r.tid, 64);
+      frames = thread_stack(s_, r.tid, 64);
     } catch (const error&) {
       continue;
     }
@@ -625,13 +626,14 @@ startup_result machine::run() {
   using k = inferior_event::kind;
   while (!done_) {
     note_resumed();
-    auto ev = s_.run_until({});
+    auto o = s_.run_until({});
     note_stopped();
+    const auto& ev = o.ev;
     if (ev.what != k::breakpoint) {
-      res.stopped_by = ev;
+      res.stopped_by = o;
       break;
     }
-    std::vector<int> hits = s_.last_internal_hits();
+    const std::vector<int>& hits = o.internal;
     for (int h : hits) {
       auto it = armed_.find(h);
       if (it == armed_.end()) continue;
@@ -648,14 +650,12 @@ startup_result machine::run() {
         // A value that cannot be read stays unknown; the report goes on.
       }
     }
-    bool user = hits.empty();
-    for (auto* bp : s_.breakpoints().at(virt_addr(ev.pc)))
-      if (bp->enabled && !bp->condition) user = true;
-    if (user) {
-      res.stopped_by = ev;
+    // A user breakpoint that wanted this stop (or a stop nobody armed) ends the report there.
+    if (hits.empty() || !o.breakpoints.empty()) {
+      res.stopped_by = o;
       break;
     }
-    if (done_) res.final_event = ev;
+    if (done_) res.final_event = o;
   }
   res.complete = done_;
   res.pid = pid_;

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "process/inferior.hpp"
+#include "debugger/session.hpp"
 #include "debugger/model.hpp"
 
 namespace godbg {
@@ -50,9 +50,9 @@ struct startup_result {
   bool complete = false;  // main.main (and the --until function) reached
   // Why it ended early (a signal, a user breakpoint, an interrupt, the exit); the caller reports
   // it after the timeline.
-  std::optional<inferior_event> stopped_by;
+  std::optional<session::outcome> stopped_by;
   // The last event of a complete run (the stop at main.main or at the --until function).
-  std::optional<inferior_event> final_event;
+  std::optional<session::outcome> final_event;
 };
 
 // Runs the program (which must be launched and stopped) through its bootstrap. Installs and

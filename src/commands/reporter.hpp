@@ -1,5 +1,6 @@
 #pragma once
-// What the debugger tells its user. The CLI implements it twice: human text and JSON Lines.
+// What a command tells its user, as records: the front ends implement it (the CLI twice, as
+// human text and as JSON Lines; tests record it). The core below never sees it.
 #include <string>
 #include <vector>
 

@@ -1,0 +1,30 @@
+#include <fmt/format.h>
+
+#include "commands/commands.hpp"
+#include "commands/reporter.hpp"
+#include "debugger/session.hpp"
+
+namespace godbg {
+
+void report(command_context& c, const run_result& r) {
+  if (auto* exit = std::get_if<exit_record>(&r)) {
+    c.out.exited(*exit);
+    return;
+  }
+  const auto& stop = std::get<stop_record>(r);
+  for (const auto& w : stop.warnings) c.out.warning(w);
+  if (stop.reason == stop_reason::exec && stop.exec_path)
+    c.out.message(
+        fmt::format("process {} is executing new program: {}", c.s.process().pid(), *stop.exec_path));
+  c.out.stop(stop, c.s.source_context(stop.where, 2, 2));
+}
+
+void report(command_context& c, const session_start& st) {
+  c.out.start(st.start);
+  // The entry stop of a launch shows no source: it is the runtime's assembly.
+  bool entry = st.stop.reason == stop_reason::entry;
+  c.out.stop(st.stop, entry ? std::vector<source_line_record>{}
+                            : c.s.source_context(st.stop.where, 2, 2));
+}
+
+}  // namespace godbg

@@ -1,0 +1,26 @@
+#pragma once
+// Running the program a little: a source line (over or into calls), an instruction over calls,
+// out of a frame. Each follows the goroutine it started on and returns the stop it led to.
+#include <vector>
+
+#include "debugger/model.hpp"
+
+namespace godbg {
+
+class session;
+
+// `next` (into = false) and `step` (into = true) on the selected thread.
+run_result step_line(session& s, bool into);
+// `nexti`: a call is run to its return on the same goroutine; anything else is a stepi.
+run_result step_over_instruction(session& s);
+
+struct finish_result {
+  run_result stop;
+  // What the function returned, in declaration order, when the stop is at its return address.
+  std::vector<value_record> returned;
+};
+// `finish`: run until frame `where.frame` of the scope's goroutine (or thread) returns; out of an
+// inlined call, until the code leaves its body.
+finish_result finish_frame(session& s, const scope& where);
+
+}  // namespace godbg
