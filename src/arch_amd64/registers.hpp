@@ -17,12 +17,28 @@ namespace godbg {
 // The registers a frame can know, numbered as DWARF numbers them (amd64 psABI), so a CFI rule's
 // or a location expression's register converts with a cast and no table.
 enum class reg_id : int {
-  rax = 0, rdx = 1, rcx = 2, rbx = 3, rsi = 4, rdi = 5, rbp = 6, rsp = 7,
-  r8 = 8, r9 = 9, r10 = 10, r11 = 11, r12 = 12, r13 = 13, r14 = 14, r15 = 15,
+  rax = 0,
+  rdx = 1,
+  rcx = 2,
+  rbx = 3,
+  rsi = 4,
+  rdi = 5,
+  rbp = 6,
+  rsp = 7,
+  r8 = 8,
+  r9 = 9,
+  r10 = 10,
+  r11 = 11,
+  r12 = 12,
+  r13 = 13,
+  r14 = 14,
+  r15 = 15,
   rip = 16,
 };
 constexpr int frame_register_count = 17;
-constexpr int dwarf_number(reg_id r) { return int(r); }
+constexpr int dwarf_number(reg_id r) {
+  return int(r);
+}
 
 // What a frame knows of its registers: all of them for a thread's innermost frame; pc, SP and
 // the saved rbp for an outer frame (what unwinding recovered); nothing else is guessed.

@@ -11,12 +11,12 @@
 #include "cli/repl.hpp"
 #include "cli/signals.hpp"
 #include "cli/startup_command.hpp"
-#include "common/error.hpp"
-#include "common/parse_integer.hpp"
-#include "common/version.hpp"
 #include "commands/commands.hpp"
 #include "commands/interpreter.hpp"
 #include "commands/reporter.hpp"
+#include "common/error.hpp"
+#include "common/parse_integer.hpp"
+#include "common/version.hpp"
 #include "debugger/session.hpp"
 
 namespace {
@@ -81,7 +81,8 @@ int main(int argc, char** argv) {
       "  godbg run -x cmds.gdb ./prog    run the commands in cmds.gdb first\n"
       "  godbg attach 4242               stop every thread of process 4242\n"
       "  godbg startup --json ./prog     report the Go bootstrap as JSON Lines\n\n"
-      "Inside godbg, \"help\" lists the commands. See also: man godbg");
+      "Inside godbg, \"help CMD\" explains a command. See also: man godbg\n\n" +
+      godbg::commands_overview());
   for (auto* sub : {run, attach, startup}) {
     add_options(sub);
     // Everything after PROG belongs to the program, as with gdb --args.
@@ -101,7 +102,8 @@ int main(int argc, char** argv) {
   }
   if (help->parsed()) {
     // As `help` at the prompt, after the command line: everything a user can type.
-    std::printf("%s\n%s\n", app.help().c_str(), godbg::commands_overview().c_str());
+    auto usage = app.get_formatter()->make_help(&app, "godbg", CLI::AppFormatMode::Normal);
+    std::printf("%s", usage.c_str());
     return 0;
   }
 

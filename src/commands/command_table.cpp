@@ -1,5 +1,5 @@
-#include "common/error.hpp"
 #include "commands/commands.hpp"
+#include "common/error.hpp"
 #include "debugger/session.hpp"
 
 // Tables laid out by hand, a row per line: clang-format would put one field per line.
@@ -45,10 +45,10 @@ std::span<const command_spec> command_table() {
       {"bt", {"backtrace", "stack", "where"}, "Stack and source", "bt [N]",
        "Show the call stack. Of the selected goroutine or thread, N frames at most.", "bt\nbt 10",
        false, cmd::bt},
-      {"frame", {"f"}, "Stack and source", "frame N",
+      {"frame", {"f"}, "Stack and source", "frame N [CMD]",
        "Select frame N of the stack. 0 is the innermost, as bt numbers them; print and list "
-       "then look at that frame.",
-       "frame 1", false, cmd::frame},
+       "then look at that frame. With CMD, run it in frame N and keep the selection.",
+       "frame 1\nframe 2 print x", false, cmd::frame},
       {"up", {}, "Stack and source", "up [N]", "Select the caller's frame (N frames up).", "up\nup 2", false,
        cmd::up},
       {"down", {}, "Stack and source", "down [N]", "Select the callee's frame (N frames down).", "down", false,

@@ -40,22 +40,32 @@ struct start_record {
 };
 
 // Why the program stopped. The front ends name them (CONTRACT.md's "reason" strings).
-enum class stop_reason { entry, breakpoint, step, signal, interrupt, watchpoint, panic, fatal, exec };
+enum class stop_reason {
+  entry,
+  breakpoint,
+  step,
+  signal,
+  interrupt,
+  watchpoint,
+  panic,
+  fatal,
+  exec
+};
 
 // A stop, with every fact about it: the front ends render it, nobody reads it back from the
 // session later.
 struct stop_record {
   stop_reason reason = stop_reason::step;
-  std::optional<int> breakpoint;     // the user breakpoint shown: the first that wanted the stop
-  std::vector<int> breakpoints;      // every user breakpoint that wanted it, in id order
-  std::vector<int> internal_stops;   // the debugger's own stops that wanted it (stepping)
-  std::optional<int> signal;         // reason signal: the signal's number
+  std::optional<int> breakpoint;    // the user breakpoint shown: the first that wanted the stop
+  std::vector<int> breakpoints;     // every user breakpoint that wanted it, in id order
+  std::vector<int> internal_stops;  // the debugger's own stops that wanted it (stepping)
+  std::optional<int> signal;        // reason signal: the signal's number
   code_location where;
   int tid = 0;
   std::optional<std::int64_t> goid;
-  std::optional<int> hits;                  // of `breakpoint`
-  std::optional<std::string> exec_path;     // reason exec: the new program
-  std::vector<std::string> warnings;        // e.g. a condition that could not be evaluated
+  std::optional<int> hits;               // of `breakpoint`
+  std::optional<std::string> exec_path;  // reason exec: the new program
+  std::vector<std::string> warnings;     // e.g. a condition that could not be evaluated
 };
 
 struct exit_record {
@@ -161,7 +171,7 @@ struct startup_stage {
   std::uint64_t t_us = 0;
   int tid = 0;
   std::optional<std::int64_t> goid;
-  std::string summary;  // one human line: what it established
+  std::string summary;                                      // one human line: what it established
   std::vector<std::pair<std::string, stage_value>> values;  // in the order they were found
 };
 
