@@ -6,6 +6,7 @@
 #include "commands/reporter.hpp"
 #include "common/error.hpp"
 #include "common/parse_integer.hpp"
+#include "debugger/event_loop.hpp"
 #include "debugger/session.hpp"
 #include "debugger/stepping/stepping.hpp"
 
@@ -20,7 +21,10 @@ int count_arg(const command_args& a) {
 namespace cmd {
 
 void continue_(command_context& c, const command_args&) {
-  report(c, c.s.resume());
+  // Through the event loop every front end uses; this one listens to nothing else (the CLI's
+  // program shares its terminal, and Ctrl-C reaches the loop as a signal).
+  event_loop loop(c.s);
+  report(c, loop.run());
 }
 
 void stepi(command_context& c, const command_args& a) {

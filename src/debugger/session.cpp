@@ -1,19 +1,30 @@
 #include "debugger/session.hpp"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 
 #include "arch_amd64/go_prologue.hpp"
 #include "common/error.hpp"
-#include "debugger/eval/expression_eval.hpp"
 #include "debugger/describe.hpp"
+#include "debugger/eval/expression_eval.hpp"
 #include "goruntime/go_runtime.hpp"
 #include "process/ptrace_ops.hpp"
 
 namespace godbg {
 
 session::session() = default;
-session::~session() = default;
+session::~session() {
+  proc_.reset();  // the process first: it may still write into the pipes
+  close_output();
+}
+
+void session::close_output() {
+  for (int fd : {output_.first, output_.second})
+    if (fd != -1) ::close(fd);
+  output_ = {-1, -1};
+}
 
 const binary& session::bin() const {
   if (!bin_) fail("no program loaded");
@@ -62,11 +73,13 @@ start_record session::start_of(pid_t pid, const std::string& path, bool attached
   return rec;
 }
 
-session_start session::launch(const std::vector<std::string>& args) {
+session_start session::launch(const std::vector<std::string>& args, const launch_options& opts) {
   if (!bin_ || args.empty()) fail("no program loaded");
   if (has_process()) fail("the program is already running; kill it first");
   args_ = args;
-  proc_ = inferior::launch(bin_->path(), args);
+  close_output();
+  proc_ = inferior::launch(bin_->path(), args, opts);
+  output_ = proc_->release_output();
   current_tid_ = proc_->pid();
   current_frame_ = 0;
   selected_goroutine_.reset();
@@ -189,6 +202,50 @@ run_result session::resume() {
   return to_result(run_until({}));
 }
 
+void session::begin_resume() {
+  current_frame_ = 0;
+  selected_goroutine_.reset();
+  running_outcome_ = outcome{};
+  process().begin_resume(
+      [this](pid_t tid, virt_addr a) { return on_hit(tid, a, {}, running_outcome_); });
+}
+
+std::optional<run_result> session::poll_resume(bool block) {
+  if (!proc_ || !proc_->running()) fail("the program is not running");
+  auto ev = proc_->poll(block);
+  if (!ev) return std::nullopt;
+  outcome o = std::move(running_outcome_);
+  running_outcome_ = outcome{};
+  o.ev = *ev;
+  if (o.ev.what != inferior_event::kind::breakpoint) {
+    o.breakpoints.clear();
+    o.internal.clear();
+  }
+  if (proc_->alive()) current_tid_ = o.ev.tid;
+  return to_result(o);
+}
+
+void session::interrupt() {
+  inferior::request_interrupt();
+}
+
+int session::wait_fd() {
+  return process().wait_fd();
+}
+
+template <typename F>
+void session::while_paused(F&& change) {
+  bool paused = proc_ && proc_->alive() && proc_->running();
+  if (paused) proc_->pause_running();
+  try {
+    change();
+  } catch (...) {
+    if (paused) proc_->continue_after_pause();
+    throw;
+  }
+  if (paused) proc_->continue_after_pause();
+}
+
 run_result session::to_result(const outcome& o) {
   using k = inferior_event::kind;
   const auto& ev = o.ev;
@@ -271,7 +328,14 @@ void session::detach() {
 
 // Sites.
 void session::retain_site(virt_addr a) {
-  if (site_refs_[a.value()]++ == 0 && has_process()) proc_->add_site(a);
+  if (site_refs_[a.value()]++ == 0 && has_process()) {
+    try {
+      while_paused([&] { proc_->add_site(a); });
+    } catch (...) {
+      if (--site_refs_[a.value()] == 0) site_refs_.erase(a.value());
+      throw;
+    }
+  }
 }
 
 void session::release_site(virt_addr a) {
@@ -279,7 +343,7 @@ void session::release_site(virt_addr a) {
   if (it == site_refs_.end()) return;
   if (--it->second == 0) {
     site_refs_.erase(it);
-    if (has_process()) proc_->remove_site(a);
+    if (has_process()) while_paused([&] { proc_->remove_site(a); });
   }
 }
 

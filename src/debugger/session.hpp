@@ -33,7 +33,8 @@ class session {
 
   // The program. load() returns what was odd about the binary (warnings for the user).
   std::vector<std::string> load(const std::string& path);
-  session_start launch(const std::vector<std::string>& args);  // args[0] is the program
+  // args[0] is the program.
+  session_start launch(const std::vector<std::string>& args, const launch_options& opts = {});
   session_start attach(pid_t pid);
   bool has_binary() const { return bin_ != nullptr; }
   const binary& bin() const;
@@ -46,6 +47,21 @@ class session {
 
   // Running. Each returns the stop it led to or the program's end.
   run_result resume();  // continue
+
+  // The same continue without waiting, for a front end that listens while the program runs
+  // (event_loop.hpp): begin_resume() lets it go, poll_resume() returns the stop once there is
+  // one. Breakpoints may be added and deleted meanwhile (stop, change, resume).
+  void begin_resume();
+  std::optional<run_result> poll_resume(bool block = false);
+  bool running() const { return proc_ && proc_->running(); }
+  // Asks the running program to stop; the next poll_resume() reports the interrupt.
+  void interrupt();
+  // Readable when poll_resume() may have news (see inferior::wait_fd).
+  int wait_fd();
+  // The program's stdout and stderr when it was launched with capture_output, else -1. They
+  // stay open after it ends, until the next launch, so its last words can still be read.
+  int output_fd() const { return output_.first; }
+  int error_fd() const { return output_.second; }
   run_result step_instruction();
   run_result next_instruction();
   void kill();
@@ -110,6 +126,10 @@ class session {
   // Takes in the program an exec started, saying so on the stop.
   void on_exec(stop_record& rec);
   start_record start_of(pid_t pid, const std::string& path, bool attached);
+  // Runs `change` with every thread stopped when the program is running, then lets it go on.
+  template <typename F>
+  void while_paused(F&& change);
+  void close_output();
 
   std::unique_ptr<binary> bin_;
   std::unique_ptr<inferior> proc_;
@@ -128,6 +148,8 @@ class session {
   int current_frame_ = 0;
   std::optional<std::int64_t> selected_goroutine_;
   source_files sources_;
+  outcome running_outcome_;  // what the asynchronous run's hits wanted, until it stops
+  std::pair<int, int> output_{-1, -1};
 };
 
 }  // namespace godbg

@@ -41,11 +41,22 @@ struct inferior_event {
   std::uint64_t pc = 0;  // for breakpoints: the site address
 };
 
+// How to start a program, beyond its arguments.
+struct launch_options {
+  std::optional<std::string> cwd;  // its working directory (default: godbg's)
+  std::optional<std::vector<std::string>>
+      env;  // its whole environment, NAME=VALUE (default: godbg's)
+  // Its stdout and stderr go to pipes godbg reads (output_fd(), error_fd()) instead of godbg's
+  // own: a front end that forwards the program's output (DAP's output events) asks for this.
+  bool capture_output = false;
+};
+
 class inferior final : public target {
  public:
   // Starts `path` with `args` (argv[0] first) and stops it right after execve.
   static std::unique_ptr<inferior> launch(const std::string& path,
-                                          const std::vector<std::string>& args);
+                                          const std::vector<std::string>& args,
+                                          const launch_options& opts = {});
   // Seizes and stops every thread of `pid`.
   static std::unique_ptr<inferior> attach(pid_t pid);
   ~inferior();
@@ -82,6 +93,31 @@ class inferior final : public target {
   // Resumes every thread and waits for the next event worth reporting; when it returns, every
   // thread is stopped (all-stop), except after exit.
   inferior_event resume(const hit_filter& filter);
+  // The same in two halves, for a front end that listens to its user while the program runs:
+  // begin_resume() lets every thread go; poll() handles what the threads did since (without
+  // waiting, unless `block`) and returns the event once there is one worth reporting, every
+  // thread stopped again. Between the two, wait_fd() becomes readable when a thread changed
+  // state. The filter must outlive the run.
+  void begin_resume(const hit_filter& filter);
+  std::optional<inferior_event> poll(bool block);
+  bool running() const { return running_; }
+  // A descriptor (a signalfd for SIGCHLD, which it blocks in godbg) that is readable whenever
+  // poll() may have news. Children godbg starts get the signal unblocked again.
+  int wait_fd();
+  // While running: stops every thread for a change (a breakpoint set or deleted); then
+  // continue_after_pause() lets them go again. Events seen while stopping are kept for poll().
+  void pause_running();
+  void continue_after_pause();
+  // The program's captured stdout and stderr (launch_options::capture_output), non-blocking;
+  // -1 when not captured.
+  int output_fd() const { return out_fd_; }
+  int error_fd() const { return err_fd_; }
+  // Hands the two pipes over (to outlive this object: output may still come after the exit).
+  std::pair<int, int> release_output() {
+    std::pair<int, int> p{out_fd_, err_fd_};
+    out_fd_ = err_fd_ = -1;
+    return p;
+  }
   // Executes one instruction on `tid` alone.
   inferior_event single_step(pid_t tid);
   // Stops every thread now (an interrupt from the user while nothing is running is a no-op).
@@ -136,10 +172,17 @@ class inferior final : public target {
   std::optional<inferior_event> on_exec();
   void reopen_memory();
 
+  void restart_threads();
+  inferior_event finish_run(inferior_event ev);
+
   pid_t pid_ = 0;
   bool launched_ = false;
   bool alive_ = false;
   int mem_fd_ = -1;
+  int sigchld_fd_ = -1;
+  int out_fd_ = -1, err_fd_ = -1;
+  bool running_ = false;
+  hit_filter filter_;
   std::map<pid_t, thread_state> threads_;
   std::map<std::uint64_t, site> sites_;
   std::vector<inferior_event> deferred_;      // events seen while stopping everything

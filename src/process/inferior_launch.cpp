@@ -72,12 +72,36 @@ bool inferior::termination_requested() {
 }
 
 std::unique_ptr<inferior> inferior::launch(const std::string& path,
-                                           const std::vector<std::string>& args) {
+                                           const std::vector<std::string>& args,
+                                           const launch_options& opts) {
   int report[2];
   if (pipe2(report, O_CLOEXEC) == -1) fail_errno("create a pipe");
+  int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
+  if (opts.capture_output && (pipe2(out_pipe, O_CLOEXEC) == -1 || pipe2(err_pipe, O_CLOEXEC) == -1))
+    fail_errno("create the pipes for the program's output");
+  // Everything the child needs is made before fork: it only calls async-signal-safe functions.
+  std::vector<char*> envp;
+  if (opts.env) {
+    for (auto& e : *opts.env) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
+  }
   pid_t child = fork();
   if (child == -1) fail_errno("fork");
   if (child == 0) {
+    // godbg blocks SIGCHLD for its event loop (inferior::wait_fd); the program must not inherit
+    // that, nor anything else godbg blocked.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (opts.capture_output) {
+      dup2(out_pipe[1], STDOUT_FILENO);
+      dup2(err_pipe[1], STDERR_FILENO);
+    }
+    if (opts.cwd && chdir(opts.cwd->c_str()) == -1) {
+      int e = errno;
+      (void)!::write(report[1], &e, sizeof e);
+      _exit(127);
+    }
     // Own process group: Ctrl-C at the terminal reaches godbg, which then stops the program.
     setpgid(0, 0);
     // As gdb does: the same addresses on every run, so a PIE program's breakpoints stay put.
@@ -87,7 +111,10 @@ std::unique_ptr<inferior> inferior::launch(const std::string& path,
     argv.push_back(nullptr);
     // Stop before execve so the parent can seize us; every later thread inherits the seizure.
     raise(SIGSTOP);
-    execv(path.c_str(), argv.data());
+    if (opts.env)
+      execve(path.c_str(), argv.data(), envp.data());
+    else
+      execv(path.c_str(), argv.data());
     int e = errno;
     (void)!::write(report[1], &e, sizeof e);
     _exit(127);
@@ -97,6 +124,14 @@ std::unique_ptr<inferior> inferior::launch(const std::string& path,
   inf->pid_ = child;
   inf->launched_ = true;
   inf->alive_ = true;
+  if (opts.capture_output) {
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    inf->out_fd_ = out_pipe[0];
+    inf->err_fd_ = err_pipe[0];
+    fcntl(inf->out_fd_, F_SETFL, O_NONBLOCK);
+    fcntl(inf->err_fd_, F_SETFL, O_NONBLOCK);
+  }
 
   int status = 0;
   if (waitpid(child, &status, WUNTRACED) == -1 || !WIFSTOPPED(status)) {
@@ -204,6 +239,8 @@ inferior::~inferior() {
     // Destructors must not throw; with EXITKILL the kernel finishes a launched process anyway.
   }
   if (mem_fd_ != -1) close(mem_fd_);
+  for (int fd : {sigchld_fd_, out_fd_, err_fd_})
+    if (fd != -1) close(fd);
 }
 
 void inferior::kill() {
@@ -219,6 +256,7 @@ void inferior::kill() {
   }
   threads_.clear();
   alive_ = false;
+  running_ = false;
 }
 
 void inferior::detach() {
@@ -241,6 +279,7 @@ void inferior::detach() {
   }
   threads_.clear();
   alive_ = false;
+  running_ = false;
 }
 
 }  // namespace godbg

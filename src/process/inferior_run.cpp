@@ -3,6 +3,7 @@
 // their int3, so they are reported again on the next resume instead of being lost.
 #include <signal.h>
 #include <sys/ptrace.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -316,70 +317,123 @@ std::optional<inferior_event> inferior::classify(const wait_result& w, bool stop
 
 void inferior::forget_process() {
   alive_ = false;
+  running_ = false;
   threads_.clear();
   sites_.clear();
 }
 
 inferior_event inferior::resume(const hit_filter& filter) {
+  begin_resume(filter);
+  for (;;)
+    if (auto ev = poll(true)) return *ev;
+}
+
+void inferior::begin_resume(const hit_filter& filter) {
   if (!alive_) fail("the program is not running");
+  if (running_) fail("the program is already running");
   // A SIGTERM that came between two commands still counts.
   interrupt_pending = termination_requested();
+  filter_ = filter;
+  running_ = true;
   // vfork children seen while stopping everything run now (inferior_fork.cpp).
   run_vfork_windows();
+  // Events seen while stopping everything last time are reported before anything runs.
+  if (deferred_.empty()) restart_threads();
+}
+
+// Threads reported at an int3 execute the instruction under it first (alone), then all go.
+void inferior::restart_threads() {
+  for (auto& [tid, t] : threads_)
+    if (t.stopped && t.step_over_site && is_site(virt_addr(regs(tid).rip))) step_over(t);
+  if (deferred_exit_) {
+    auto w = *deferred_exit_;
+    deferred_exit_.reset();
+    if (auto ev = classify(w, false)) {
+      deferred_.insert(deferred_.begin(), *ev);
+      return;
+    }
+  }
+  for (auto& [tid, t] : threads_)
+    if (t.stopped) resume_thread(t);
+}
+
+inferior_event inferior::finish_run(inferior_event ev) {
+  running_ = false;
+  filter_ = nullptr;
+  return ev;
+}
+
+void inferior::pause_running() {
+  if (!running_) return;
+  stop_all();
+}
+
+void inferior::continue_after_pause() {
+  if (!running_) return;
+  if (deferred_.empty()) restart_threads();
+}
+
+std::optional<inferior_event> inferior::poll(bool block) {
+  if (!running_) fail("the program is not running");
+  if (sigchld_fd_ != -1) {
+    // Drained first: whatever it announced is collected by the waitpid calls below.
+    signalfd_siginfo info;
+    while (::read(sigchld_fd_, &info, sizeof info) == ssize_t(sizeof info)) {
+    }
+  }
   if (!deferred_.empty()) {
     auto ev = deferred_.front();
     deferred_.erase(deferred_.begin());
     if (alive_ && threads_.count(ev.tid)) mark_reported(ev.tid);
-    return ev;
+    return finish_run(ev);
   }
   for (;;) {
-    for (auto& [tid, t] : threads_)
-      if (t.stopped && t.step_over_site && is_site(virt_addr(regs(tid).rip))) step_over(t);
-    if (deferred_exit_) {
-      auto w = *deferred_exit_;
-      deferred_exit_.reset();
-      if (auto ev = classify(w, false)) return *ev;
+    if (interrupt_pending.exchange(false)) {
+      stop_all();
+      pid_t tid = threads_.count(pid_) ? pid_ : (threads_.empty() ? pid_ : threads_.begin()->first);
+      return finish_run(inferior_event{inferior_event::kind::interrupt, tid, 0, 0});
     }
-    for (auto& [tid, t] : threads_)
-      if (t.stopped) resume_thread(t);
-
-    bool restart = false;
-    while (!restart) {
-      std::optional<inferior_event> ev;
-      while (!ev) {
-        if (interrupt_pending.exchange(false)) {
-          stop_all();
-          pid_t tid =
-              threads_.count(pid_) ? pid_ : (threads_.empty() ? pid_ : threads_.begin()->first);
-          return inferior_event{inferior_event::kind::interrupt, tid, 0, 0};
-        }
-        auto w = wait_thread(-1);
-        if (!w) continue;
-        ev = classify(*w, false);
-      }
-      if (ev->what == inferior_event::kind::exited || ev->what == inferior_event::kind::killed)
-        return *ev;
-      if (ev->what == inferior_event::kind::breakpoint && filter &&
-          !filter(ev->tid, virt_addr(ev->pc))) {
-        // Not reported. The fast path: apply the instruction under the int3 to this thread's
-        // registers and let it go on alone, while the others never stop. Else stop everything
-        // and single-step it with the int3 lifted.
-        auto& t = threads_.at(ev->tid);
-        if (emulate_past_site(t)) {
-          ++fast_passes_;
-          resume_thread(t);
-          continue;
-        }
-        stop_all();
-        threads_.at(ev->tid).step_over_site = true;
-        restart = true;
+    auto w = wait_thread(-1, !block);
+    if (!w) {
+      if (!block) return std::nullopt;
+      continue;  // EINTR: look at the interrupt flag
+    }
+    auto ev = classify(*w, false);
+    if (!ev) continue;
+    if (ev->what == inferior_event::kind::exited || ev->what == inferior_event::kind::killed)
+      return finish_run(*ev);
+    if (ev->what == inferior_event::kind::breakpoint && filter_ &&
+        !filter_(ev->tid, virt_addr(ev->pc))) {
+      // Not reported. The fast path: apply the instruction under the int3 to this thread's
+      // registers and let it go on alone, while the others never stop. Else stop everything
+      // and single-step it with the int3 lifted.
+      auto& t = threads_.at(ev->tid);
+      if (emulate_past_site(t)) {
+        ++fast_passes_;
+        resume_thread(t);
         continue;
       }
       stop_all();
-      if (alive_ && threads_.count(ev->tid)) mark_reported(ev->tid);
-      return *ev;
+      threads_.at(ev->tid).step_over_site = true;
+      if (!deferred_.empty()) return poll(false);  // something else happened meanwhile
+      restart_threads();
+      continue;
     }
+    stop_all();
+    if (alive_ && threads_.count(ev->tid)) mark_reported(ev->tid);
+    return finish_run(*ev);
   }
+}
+
+int inferior::wait_fd() {
+  if (sigchld_fd_ != -1) return sigchld_fd_;
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGCHLD);
+  if (sigprocmask(SIG_BLOCK, &set, nullptr) == -1) fail_errno("block SIGCHLD");
+  sigchld_fd_ = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (sigchld_fd_ == -1) fail_errno("create a signalfd for SIGCHLD");
+  return sigchld_fd_;
 }
 
 bool inferior::emulate_past_site(thread_state& t) {
@@ -415,6 +469,7 @@ bool inferior::emulate_past_site(thread_state& t) {
 
 inferior_event inferior::single_step(pid_t tid) {
   if (!alive_) fail("the program is not running");
+  if (running_) fail("the program is running; interrupt it first");
   run_vfork_windows();
   auto it = threads_.find(tid);
   if (it == threads_.end()) fail("no thread {}", tid);
