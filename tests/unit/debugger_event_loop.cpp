@@ -29,6 +29,14 @@ std::optional<run_result> serve(event_loop& loop, int ms) {
   return std::nullopt;
 }
 
+// The program started with its stdout and stderr in pipes.
+void launch_captured(session& s, const std::string& path) {
+  s.load(path);
+  launch_options opts;
+  opts.capture_output = true;
+  s.launch({path}, opts);
+}
+
 }  // namespace
 
 TEST_CASE("breakpoints set and deleted while the program runs, then an interrupt") {
@@ -36,10 +44,7 @@ TEST_CASE("breakpoints set and deleted while the program runs, then an interrupt
     CAPTURE(go);
     auto path = test::demo(go, "normal", "counter");
     session s;
-    s.load(path);
-    launch_options opts;
-    opts.capture_output = true;
-    s.launch({path}, opts);
+    launch_captured(s, path);
     event_loop loop(s);
     std::string output;
     loop.watch(s.output_fd(), [&] { output += drain(s.output_fd()); });
@@ -75,10 +80,7 @@ TEST_CASE("breakpoints set and deleted while the program runs, then an interrupt
 TEST_CASE("the run ends with the program, and its last output is still there") {
   auto path = test::demo(test::go_versions().front(), "normal", "waiters");
   session s;
-  s.load(path);
-  launch_options opts;
-  opts.capture_output = true;
-  s.launch({path}, opts);
+  launch_captured(s, path);
   event_loop loop(s);
   auto r = loop.run();
   REQUIRE(std::holds_alternative<exit_record>(r));

@@ -21,8 +21,8 @@
 #include <string>
 #include <vector>
 
-#include "debugger/session.hpp"
 #include "debugger/model.hpp"
+#include "debugger/session.hpp"
 
 namespace godbg {
 
