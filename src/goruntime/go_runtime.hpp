@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -30,7 +31,6 @@ namespace godbg {
 
 class binary;
 class target;
-
 
 struct g_info {
   std::uint64_t addr = 0;  // the runtime.g
@@ -115,8 +115,13 @@ class go_runtime {
   // Every goroutine of runtime.allgs but the dead ones (status _Gdead), sorted by id; `tid`
   // filled from the threads. Memory is read in bulk (a handful of process_vm_readv calls).
   std::vector<g_info> goroutines();
-  // The goroutines a listing asks for, sorted by id; `matched` says how many passed the filter
+  // The goroutines a listing asks for, sorted by id, each handed to `visit` with, for a parked
+  // one, its first user frame (all of them unwound in bulk). Returns how many passed the filter
   // before the limit. Fails when runtime.allgs cannot be read.
+  using goroutine_visitor =
+      std::function<void(const g_info&, const std::optional<user_frame>& parked_user_frame)>;
+  std::size_t visit_goroutines(const goroutine_query& q, const goroutine_visitor& visit);
+  // The same gathered; `matched` as visit_goroutines returns it.
   std::vector<g_info> goroutines(const goroutine_query& q, std::size_t& matched);
   // One goroutine by id (dead ones included), or nullopt.
   std::optional<g_info> find_goroutine(std::int64_t goid);
@@ -131,7 +136,6 @@ class go_runtime {
   std::optional<std::int32_t> gomaxprocs();
   std::optional<std::int32_t> ncpu();
   std::optional<std::int64_t> nprocs();  // len(runtime.allp)
-
 
   // Reads that hold at every moment of the bootstrap (g0 running, allp half-built, a thread in
   // the middle of clone), each checked for plausibility (go_runtime_bootstrap.cpp).

@@ -10,9 +10,9 @@
 #include <unordered_map>
 
 #include "common/error.hpp"
+#include "dwarf/gopclntab.hpp"
 #include "goruntime/go_runtime_internal.hpp"
 #include "goruntime/runtime_layout_table.hpp"
-#include "dwarf/gopclntab.hpp"
 
 namespace godbg {
 
@@ -147,8 +147,7 @@ std::vector<std::pair<std::uint64_t, int>> user_frames_from(
       for (std::size_t k = 0; k < next.size(); ++k)
         if (addrs[k]) want.push_back(addrs[k]), which.push_back(k);
       words.resize(want.size());
-      if (!want.empty())
-        proc.read_many(want, 8, reinterpret_cast<std::uint8_t*>(words.data()), ok);
+      if (!want.empty()) proc.read_many(want, 8, reinterpret_cast<std::uint8_t*>(words.data()), ok);
       std::vector<char> drop(next.size(), 0);
       for (std::size_t j = 0; j < which.size(); ++j) {
         auto& c = next[which[j]];
@@ -231,14 +230,13 @@ std::vector<g_info> go_runtime::goroutines() {
   }
 }
 
-std::vector<g_info> go_runtime::goroutines(const goroutine_query& q, std::size_t& matched) {
-  matched = 0;
-  std::vector<g_info> out;
+std::size_t go_runtime::visit_goroutines(const goroutine_query& q, const goroutine_visitor& visit) {
   auto raws = read_all_gs(*this);
-  if (!raws) fail("cannot read runtime.allgs{}",
-                  bin().symbols().empty() ? " (not found in the code of this stripped binary)" : "");
+  if (!raws)
+    fail("cannot read runtime.allgs{}",
+         bin().symbols().empty() ? " (not found in the code of this stripped binary)" : "");
   // Filtered on the raw fields first: a listing of a million goroutines builds only the records
-  // it shows.
+  // it shows, one at a time.
   std::vector<const rt::raw_g*> sel;
   sel.reserve(raws->size());
   for (auto& r : *raws) {
@@ -255,15 +253,40 @@ std::vector<g_info> go_runtime::goroutines(const goroutine_query& q, std::size_t
   }
   std::sort(sel.begin(), sel.end(),
             [](const rt::raw_g* a, const rt::raw_g* b) { return a->goid < b->goid; });
-  matched = sel.size();
+  std::size_t matched = sel.size();
   if (q.limit && *q.limit < sel.size()) sel.resize(*q.limit);
   auto threads = goroutine_threads(*this);
-  out.reserve(sel.size());
-  for (auto* r : sel) {
-    std::optional<pid_t> tid;
-    if (auto it = threads.find(r->addr); it != threads.end()) tid = it->second;
-    out.push_back(make_g_info(*this, *r, tid));
+  // Parked goroutines: their user frames unwound together, in bulk.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> starts;
+  std::vector<std::size_t> start_of(sel.size(), SIZE_MAX);
+  for (std::size_t i = 0; i < sel.size(); ++i) {
+    if (threads.count(sel[i]->addr)) continue;
+    const auto& r = *sel[i];
+    start_of[i] = starts.size();
+    if (r.sched_sp)
+      starts.push_back({r.sched_pc, r.sched_sp});
+    else
+      starts.push_back({r.syscallpc, r.syscallsp});
   }
+  auto found = user_frames_from(*this, *st_, starts);
+  for (std::size_t i = 0; i < sel.size(); ++i) {
+    const auto& r = *sel[i];
+    std::optional<pid_t> tid;
+    if (auto it = threads.find(r.addr); it != threads.end()) tid = it->second;
+    std::optional<user_frame> user;
+    if (start_of[i] != SIZE_MAX)
+      if (auto [pc, idx] = found[start_of[i]]; idx >= 0) {
+        user = st_->user_frames[std::size_t(idx)];
+        user->pc = pc;
+      }
+    visit(make_g_info(*this, r, tid), user);
+  }
+  return matched;
+}
+
+std::vector<g_info> go_runtime::goroutines(const goroutine_query& q, std::size_t& matched) {
+  std::vector<g_info> out;
+  matched = visit_goroutines(q, [&](const g_info& g, const auto&) { out.push_back(g); });
   return out;
 }
 
@@ -278,7 +301,8 @@ std::optional<g_info> go_runtime::goroutine_at(std::uint64_t g, std::optional<pi
 std::vector<std::optional<user_frame>> go_runtime::user_frames(std::span<const g_info> gs) {
   std::vector<std::pair<std::uint64_t, std::uint64_t>> starts;
   starts.reserve(gs.size());
-  for (auto& g : gs) starts.push_back({g.sched_sp ? g.sched_pc : g.pc, g.sched_sp ? g.sched_sp : g.sp});
+  for (auto& g : gs)
+    starts.push_back({g.sched_sp ? g.sched_pc : g.pc, g.sched_sp ? g.sched_sp : g.sp});
   auto found = user_frames_from(*this, *st_, starts);
   std::vector<std::optional<user_frame>> out(gs.size());
   for (std::size_t i = 0; i < gs.size(); ++i) {

@@ -4,9 +4,9 @@
 #include <unordered_map>
 
 #include "common/error.hpp"
-#include "goruntime/go_runtime.hpp"
 #include "debugger/session.hpp"
 #include "debugger/stack/unwind.hpp"
+#include "goruntime/go_runtime.hpp"
 
 namespace godbg {
 
@@ -188,29 +188,18 @@ std::size_t list_goroutines(session& s, const goroutine_filter& f,
   q.start = f.start;
   q.dead = f.status && *f.status == "dead";
   q.limit = f.limit;
-  std::size_t total = 0;
-  std::vector<g_info> gs;
   try {
-    gs = rt.goroutines(q, total);
+    return rt.visit_goroutines(q, [&](const g_info& g, const std::optional<user_frame>& parked) {
+      std::optional<code_location> user;
+      if (g.tid)
+        user = user_frame_of(s, rt, g);
+      else if (parked)
+        user = from_user_frame(*parked);
+      emit(make_record(s, rt, g, user, f.stacks, f.depth));
+    });
   } catch (const error& e) {
     fail("goroutines: {}", e.what());
   }
-  // Parked goroutines: user frames found together, in bulk.
-  std::vector<g_info> parked;
-  for (auto& g : gs)
-    if (!g.tid) parked.push_back(g);
-  auto found = rt.user_frames(parked);
-  std::size_t next_parked = 0;
-  for (auto& g : gs) {
-    std::optional<code_location> user;
-    if (g.tid) {
-      user = user_frame_of(s, rt, g);
-    } else if (auto& u = found[next_parked++]) {
-      user = from_user_frame(*u);
-    }
-    emit(make_record(s, rt, g, user, f.stacks, f.depth));
-  }
-  return total;
 }
 
 std::vector<thread_record> list_threads(session& s) {
