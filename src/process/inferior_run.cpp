@@ -333,6 +333,9 @@ void inferior::begin_resume(const hit_filter& filter) {
   if (running_) fail("the program is already running");
   // A SIGTERM that came between two commands still counts.
   interrupt_pending = termination_requested();
+  // The signalfd before any thread runs: SIGCHLD is ignored until it is blocked, so a thread that
+  // stopped before then would leave nothing for a waiting front end to wake on.
+  wait_fd();
   filter_ = filter;
   running_ = true;
   // vfork children seen while stopping everything run now (inferior_fork.cpp).
