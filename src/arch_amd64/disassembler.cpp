@@ -23,7 +23,7 @@ bool in_group(const cs_insn& i, cs_group_type g) {
   return false;
 }
 
-instruction convert(const cs_insn& i) {
+instruction convert(csh h, const cs_insn& i) {
   instruction out;
   out.address = i.address;
   out.bytes.assign(i.bytes, i.bytes + i.size);
@@ -36,10 +36,29 @@ instruction convert(const cs_insn& i) {
   if ((out.is_call || out.is_jump) && x.op_count == 1 && x.operands[0].type == X86_OP_IMM)
     out.branch_target = static_cast<std::uint64_t>(x.operands[0].imm);
   out.is_conditional = out.is_jump && i.id != X86_INS_JMP && i.id != X86_INS_LJMP;
+  auto reg_name = [&](unsigned r) -> const char* {
+    return r == X86_REG_INVALID ? nullptr : cs_reg_name(h, r);
+  };
   for (std::uint8_t k = 0; k < x.op_count; ++k) {
     const cs_x86_op& op = x.operands[k];
     if (op.type == X86_OP_MEM && op.mem.base == X86_REG_RIP && op.mem.index == X86_REG_INVALID)
       out.memory_target = i.address + i.size + static_cast<std::uint64_t>(op.mem.disp);
+    if (k >= std::size(out.ops)) continue;
+    operand& o = out.ops[k];
+    o.size = op.size;
+    if (op.type == X86_OP_REG) {
+      o.what = operand::kind::reg;
+      o.reg = reg_name(op.reg);
+    } else if (op.type == X86_OP_IMM) {
+      o.what = operand::kind::imm;
+      o.disp = op.imm;
+    } else if (op.type == X86_OP_MEM) {
+      o.what = operand::kind::mem;
+      o.reg = reg_name(op.mem.base);
+      o.index = reg_name(op.mem.index);
+      o.disp = op.mem.disp;
+    }
+    out.op_count = static_cast<std::uint8_t>(k + 1);
   }
   return out;
 }
@@ -71,7 +90,7 @@ std::vector<instruction> disassembler::decode(std::span<const std::uint8_t> code
   // cs_disasm_iter: one allocation for the whole run, however long.
   while (out.size() < max_count && left > 0 &&
          cs_disasm_iter(handle_, &p, &left, &addr, insn.get()))
-    out.push_back(convert(*insn));
+    out.push_back(convert(handle_, *insn));
   return out;
 }
 

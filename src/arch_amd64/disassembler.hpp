@@ -12,6 +12,16 @@
 
 namespace godbg {
 
+// One operand, as far as callers reading the runtime's own code need it: registers by
+// Capstone's name ("rax", "r14"), memory as base + index*scale + disp.
+struct operand {
+  enum class kind : std::uint8_t { none, reg, imm, mem } what = kind::none;
+  const char* reg = nullptr;    // reg: the register; mem: the base (nullptr: none)
+  const char* index = nullptr;  // mem only
+  std::int64_t disp = 0;        // mem: displacement; imm: the value
+  std::uint8_t size = 0;        // bytes
+};
+
 struct instruction {
   std::uint64_t address = 0;
   std::vector<std::uint8_t> bytes;
@@ -22,6 +32,8 @@ struct instruction {
   std::optional<std::uint64_t> memory_target;
   bool is_call = false, is_ret = false, is_jump = false;
   bool is_conditional = false;  // a jcc/loop/jrcxz: may fall through
+  std::uint8_t op_count = 0;
+  operand ops[4];  // Intel order: the destination first
 
   std::uint64_t size() const { return bytes.size(); }
   std::uint64_t next_address() const { return address + bytes.size(); }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 
 #include "dwarf/dwarf_impl.hpp"
 
@@ -65,7 +66,7 @@ const cu_scan& dwarf_info::impl::scan_of(std::size_t cu) {
       for (const auto& r : ranges) lo = std::min(lo, r.low), hi = std::max(hi, r.high);
       scan->functions.push_back(
           {subprogram_name(c), file_addr(lo), file_addr(hi), dw::offset_of(d(), c)});
-    } else if (tag == DW_TAG_variable) {
+    } else if (tag == DW_TAG_variable || tag == DW_TAG_constant) {
       std::string name = dw::name_of(d(), c);
       if (!name.empty()) scan->variables.emplace_back(std::move(name), dw::offset_of(d(), c));
     } else if (is_type_tag(tag)) {
@@ -166,6 +167,37 @@ std::optional<dwarf_function> dwarf_info::function_by_name(std::string_view name
 std::vector<dwarf_function> dwarf_info::functions() const {
   impl_->merge_all_names();
   return impl_->names.all_functions;
+}
+
+std::vector<file_addr> dwarf_info::inlined_copies(std::string_view name) const {
+  std::vector<file_addr> out;
+  impl_->load_cus();
+  Dwarf_Debug dbg = impl_->d();
+  for (std::size_t cu = 0; cu < impl_->cus.size(); ++cu) {
+    std::uint64_t base = impl_->cus[cu].base;
+    std::function<void(const dw::die&, int)> walk = [&](const dw::die& parent, int depth) {
+      if (depth >= max_inline_depth) return;
+      dw::for_each_child(dbg, parent, [&](const dw::die& c) {
+        int tag = dw::tag_of(dbg, c);
+        if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_lexical_block) return true;
+        if (tag == DW_TAG_inlined_subroutine && impl_->subprogram_name(c) == name) {
+          auto ranges = dw::pc_ranges(dbg, c, base);
+          if (!ranges.empty()) {
+            std::uint64_t lo = ranges.front().low;
+            for (const auto& r : ranges) lo = std::min(lo, r.low);
+            out.push_back(file_addr(lo));
+          }
+        }
+        walk(c, depth + 1);
+        return true;
+      });
+    };
+    for (const auto& f : impl_->scan_of(cu).functions)
+      if (dw::die d = dw::die_at(dbg, f.die_offset)) walk(d, 0);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 std::vector<dwarf_inline_call> dwarf_info::inlined_at(file_addr pc) const {

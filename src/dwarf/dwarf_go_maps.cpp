@@ -39,13 +39,19 @@ struct walker {
 
   // A key or value slot: inline, or a pointer to it when the runtime stores it indirectly
   // (keys or values over 128 bytes).
-  std::vector<std::uint8_t> slot(std::span<const std::uint8_t> b, std::uint64_t off,
-                                 const go_type* slot_type, const go_type* want) {
+  // base: the address of b in the program; at: where the slot's value lives (set here).
+  std::vector<std::uint8_t> slot(std::span<const std::uint8_t> b, std::uint64_t base,
+                                 std::uint64_t off, const go_type* slot_type, const go_type* want,
+                                 std::uint64_t& at) {
     std::uint64_t size = want ? want->size : 0;
     bool indirect = slot_type && want && slot_type->kind == go_kind::pointer &&
                     want->kind != go_kind::pointer && want->size > 128;
-    if (indirect) return read_bytes(mem, load_le(b, off, 8), size);
+    if (indirect) {
+      at = load_le(b, off, 8);
+      return read_bytes(mem, at, size);
+    }
     if (off + size > b.size()) fail("map slot past its group");
+    at = base + off;
     return {b.begin() + off, b.begin() + off + size};
   }
 
@@ -63,37 +69,54 @@ struct walker {
     const go_field& vals = need_field(bucket, "values", "elems");
     const go_field& overflow = need_field(bucket, "overflow");
     std::uint64_t nb = b < 32 ? (std::uint64_t(1) << b) : max_buckets;
-    // Entries not yet moved out of the old buckets keep a live tophash there; moved ones are
-    // marked evacuated (2..4), so walking both arrays sees every entry once.
-    walk_buckets(old, nb / 2, *bucket, tophash, keys, vals, overflow);
-    walk_buckets(buckets, nb, *bucket, tophash, keys, vals, overflow);
-  }
-
-  void walk_buckets(std::uint64_t base, std::uint64_t nb, const go_type& bucket,
-                    const go_field& tophash, const go_field& keys, const go_field& vals,
-                    const go_field& overflow) {
-    if (!base) return;
+    if (!buckets) return;
     if (nb > max_buckets) {
       nb = max_buckets;
       out.truncated = true;
     }
-    constexpr std::uint8_t min_top_hash = 5;
+    // During a grow, a new bucket whose old bucket is not yet evacuated is empty: its entries
+    // are read from the old bucket instead, once (from the first new bucket of the pair). The
+    // order is Delve's, so the two show maps alike.
+    std::uint64_t oldmask = nb / 2 ? nb / 2 - 1 : 0;
     for (std::uint64_t i = 0; i < nb; ++i) {
-      std::uint64_t addr = base + i * bucket.size;
-      for (std::uint64_t link = 0; addr && link < max_chain; ++link) {
-        auto bb = read_bytes(mem, addr, bucket.size);
-        for (int j = 0; j < slots_per_group; ++j) {
-          if (load_le(bb, tophash.offset + j, 1) < min_top_hash) continue;
-          if (full()) return;
-          const go_type* kslot = keys.type->elem;
-          const go_type* vslot = vals.type->elem;
-          map_entry e;
-          e.key = slot(bb, keys.offset + j * (kslot ? kslot->size : 0), kslot, map.key);
-          e.value = slot(bb, vals.offset + j * (vslot ? vslot->size : 0), vslot, map.elem);
-          out.entries.push_back(std::move(e));
+      std::uint64_t addr = buckets + i * bucket->size;
+      if (old) {
+        std::uint64_t oi = i & oldmask;
+        std::uint64_t oaddr = old + oi * bucket->size;
+        if (!evacuated(oaddr, tophash)) {
+          if (oi != i) continue;
+          addr = oaddr;
         }
-        addr = load_le(bb, overflow.offset, 8);
       }
+      walk_chain(addr, *bucket, tophash, keys, vals, overflow);
+      if (out.truncated) return;
+    }
+  }
+
+  // The first tophash of an evacuated bucket is one of evacuatedX/Y/Empty (2..4).
+  bool evacuated(std::uint64_t bucket_addr, const go_field& tophash) {
+    auto t = read_bytes(mem, bucket_addr + tophash.offset, 1);
+    return t[0] > 1 && t[0] < 5;
+  }
+
+  void walk_chain(std::uint64_t addr, const go_type& bucket, const go_field& tophash,
+                  const go_field& keys, const go_field& vals, const go_field& overflow) {
+    constexpr std::uint8_t min_top_hash = 5;
+    for (std::uint64_t link = 0; addr && link < max_chain; ++link) {
+      auto bb = read_bytes(mem, addr, bucket.size);
+      for (int j = 0; j < slots_per_group; ++j) {
+        if (load_le(bb, tophash.offset + j, 1) < min_top_hash) continue;
+        if (full()) return;
+        const go_type* kslot = keys.type->elem;
+        const go_type* vslot = vals.type->elem;
+        map_entry e;
+        e.key = slot(bb, addr, keys.offset + j * (kslot ? kslot->size : 0), kslot, map.key,
+                     e.key_addr);
+        e.value = slot(bb, addr, vals.offset + j * (vslot ? vslot->size : 0), vslot, map.elem,
+                       e.value_addr);
+        out.entries.push_back(std::move(e));
+      }
+      addr = load_le(bb, overflow.offset, 8);
     }
   }
 
@@ -135,22 +158,37 @@ struct walker {
     }
   }
 
+  // A group holds 8 slots: interleaved (slots [8]struct{key; elem}) or, with
+  // GOEXPERIMENT=mapsplitgroup, split (keys [8]K; elems [8]V).
   void walk_group(std::uint64_t addr, const go_type& group) {
     const go_field& ctrl = need_field(&group, "ctrl");
-    const go_field& slots = need_field(&group, "slots");
-    const go_type* slot_t = slots.type->elem;
-    if (!slot_t) fail("map group {} has no slot type", group.name);
-    const go_field& key = need_field(slot_t, "key");
-    const go_field& elem = need_field(slot_t, "elem");
     auto gb = read_bytes(mem, addr, group.size);
     std::uint64_t c = load_le(gb, ctrl.offset, 8);
+    const go_field* slots = group.field("slots");
+    const go_field* keys = group.field("keys");
+    const go_field* elems = group.field("elems");
+    if (!slots && !(keys && elems && keys->type && elems->type))
+      fail("map group {} has neither slots nor keys and elems", group.name);
+    const go_type* slot_t = slots && slots->type ? slots->type->elem : nullptr;
+    if (slots && !slot_t) fail("map group {} has no slot type", group.name);
     for (int j = 0; j < slots_per_group; ++j) {
       if ((c >> (8 * j)) & 0x80) continue;  // empty or deleted; full slots keep the high bit clear
       if (full()) return;
-      std::uint64_t base = slots.offset + std::uint64_t(j) * slot_t->size;
       map_entry e;
-      e.key = slot(gb, base + key.offset, key.type, map.key);
-      e.value = slot(gb, base + elem.offset, elem.type, map.elem);
+      if (slots) {
+        const go_field& key = need_field(slot_t, "key");
+        const go_field& elem = need_field(slot_t, "elem");
+        std::uint64_t base = slots->offset + std::uint64_t(j) * slot_t->size;
+        e.key = slot(gb, addr, base + key.offset, key.type, map.key, e.key_addr);
+        e.value = slot(gb, addr, base + elem.offset, elem.type, map.elem, e.value_addr);
+      } else {
+        const go_type* kt = keys->type->elem;
+        const go_type* vt = elems->type->elem;
+        e.key = slot(gb, addr, keys->offset + std::uint64_t(j) * (kt ? kt->size : 0), kt, map.key,
+                     e.key_addr);
+        e.value = slot(gb, addr, elems->offset + std::uint64_t(j) * (vt ? vt->size : 0), vt,
+                       map.elem, e.value_addr);
+      }
       out.entries.push_back(std::move(e));
     }
   }

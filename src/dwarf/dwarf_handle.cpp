@@ -2,6 +2,8 @@
 
 #include <elf.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -179,6 +181,17 @@ struct section_source {
       for (std::size_t i = 0; i < count; ++i)
         if (secs[i].compressed && secs[i].name == want) order.push_back(i);
     if (order.empty()) return;
+    // The thread is born with every signal blocked: a SIGCHLD it took would be lost (its
+    // default action discards it) and the event loop, which waits for SIGCHLD on a signalfd
+    // of the main thread, would never wake for a program stopped meanwhile; SIGINT/SIGTERM
+    // belong to the main thread too.
+    sigset_t all, before;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &before);
+    struct restore_mask {
+      sigset_t& m;
+      ~restore_mask() { pthread_sigmask(SIG_SETMASK, &m, nullptr); }
+    } restore{before};
     try {
       prefetch = std::thread([this, order] {
         try {
@@ -232,11 +245,15 @@ struct section_source {
   }
 };
 
-debug::debug(Dwarf_Debug d, std::unique_ptr<section_source> src) : dbg_(d), src_(std::move(src)) {}
+debug::debug(Dwarf_Debug d, std::shared_ptr<section_source> src) : dbg_(d), src_(std::move(src)) {}
 debug::debug(debug&& o) noexcept : dbg_(std::exchange(o.dbg_, nullptr)), src_(std::move(o.src_)) {}
 
-std::optional<debug> debug::open(const std::string& path, bool frames_only) {
-  auto src = std::make_unique<section_source>();
+namespace {
+
+// The file's sections for libdwarf, the prefetch started unless frames_only; nullptr when the
+// file has none of the sections wanted.
+std::shared_ptr<section_source> open_sections(const std::string& path, bool frames_only) {
+  auto src = std::make_shared<section_source>();
   {
     // A file that cannot be opened is an error; one that opens but is no ELF has no DWARF.
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -246,7 +263,7 @@ std::optional<debug> debug::open(const std::string& path, bool frames_only) {
   try {
     src->file = elf_file::open(path);
   } catch (const error&) {
-    return std::nullopt;
+    return nullptr;
   }
   src->index();
   src->methods.get_section_info = section_source::get_section_info;
@@ -264,8 +281,21 @@ std::optional<debug> debug::open(const std::string& path, bool frames_only) {
     if (name == ".debug_info" || (frames_only && (name == ".eh_frame" || name == ".debug_frame")))
       any_dwarf = true;
   }
-  if (!any_dwarf) return std::nullopt;
+  if (!any_dwarf) return nullptr;
   if (!frames_only) src->start_prefetch();
+  return src;
+}
+
+}  // namespace
+
+std::shared_ptr<section_source> prefetch_sections(const std::string& path) {
+  return open_sections(path, false);
+}
+
+std::optional<debug> debug::open(const std::string& path, bool frames_only,
+                                 std::shared_ptr<section_source> ready) {
+  auto src = ready ? std::move(ready) : open_sections(path, frames_only);
+  if (!src) return std::nullopt;
   Dwarf_Debug dbg = nullptr;
   Dwarf_Error e = nullptr;
   int r = dwarf_object_init_b(&src->iface, nullptr, nullptr, DW_GROUPNUMBER_ANY, &dbg, &e);

@@ -71,22 +71,29 @@ class die {
 // thread inflates the big ones ahead of need (dwarf_handle.cpp).
 struct section_source;
 
+// The file's sections with the background inflation already started, before libdwarf opens
+// them: for a front end that knows DWARF will be wanted soon (an editor asks for variables at
+// the first stop) and can let the inflation run while the program starts. nullptr when the
+// file has no .debug_info; throws godbg::error when it cannot be read.
+std::shared_ptr<section_source> prefetch_sections(const std::string& path);
+
 // An open libdwarf session on one file (owns the section source and the Dwarf_Debug).
 class debug {
  public:
   // nullopt when the file has no DWARF; throws godbg::error when the file cannot be read.
   // With frames_only, call frame information (.eh_frame of C code) is enough: no .debug_info
-  // needed, nothing inflated ahead of need.
-  static std::optional<debug> open(const std::string& path, bool frames_only = false);
+  // needed, nothing inflated ahead of need. `ready`: what prefetch_sections(path) returned.
+  static std::optional<debug> open(const std::string& path, bool frames_only = false,
+                                   std::shared_ptr<section_source> ready = nullptr);
   debug(debug&& o) noexcept;
   debug& operator=(debug&&) = delete;
   ~debug();
   Dwarf_Debug get() const { return dbg_; }
 
  private:
-  debug(Dwarf_Debug d, std::unique_ptr<section_source> src);
+  debug(Dwarf_Debug d, std::shared_ptr<section_source> src);
   Dwarf_Debug dbg_ = nullptr;
-  std::unique_ptr<section_source> src_;
+  std::shared_ptr<section_source> src_;
 };
 
 // The CFA rule at pc from a list of FDEs (.debug_frame's or .eh_frame's); nullopt where no FDE

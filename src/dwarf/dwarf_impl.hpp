@@ -105,9 +105,13 @@ struct dwarf_info::impl {
   std::vector<bool> srcfiles_loaded;
   std::unordered_map<std::uint64_t, std::unique_ptr<go_type>> types;  // by DIE offset
   std::unique_ptr<frame_index> frames;
-  // locals_at per pc: a conditional breakpoint asks at the same pc on every hit, and walking
-  // the function's scopes each time would cost more than the ptrace stop itself.
+  // locals_at per pc (and inline depth): a conditional breakpoint asks at the same pc on every hit,
+  // and walking the function's scopes each time would cost more than the ptrace stop itself.
   std::unordered_map<std::uint64_t, std::vector<dwarf_variable>> locals_memo;
+  // Package constants by their type's DIE, sorted by value (filled by the first constant_name).
+  std::optional<
+      std::unordered_map<std::uint64_t, std::vector<std::pair<std::int64_t, std::string>>>>
+      constants_by_type;
 
   void warn(std::string msg);
   Dwarf_Debug d() const { return dbg.get(); }

@@ -89,8 +89,9 @@ std::optional<std::size_t> dwarf_info::impl::cu_for_die(std::uint64_t off) {
 dwarf_info::dwarf_info(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 dwarf_info::~dwarf_info() = default;
 
-std::unique_ptr<dwarf_info> dwarf_info::open(const std::string& path) {
-  auto dbg = dw::debug::open(path);
+std::unique_ptr<dwarf_info> dwarf_info::open(const std::string& path,
+                                             std::shared_ptr<dw::section_source> ready) {
+  auto dbg = dw::debug::open(path, false, std::move(ready));
   if (!dbg) return nullptr;
   return std::unique_ptr<dwarf_info>(new dwarf_info(std::make_unique<impl>(std::move(*dbg), path)));
 }

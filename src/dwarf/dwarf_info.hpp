@@ -13,6 +13,9 @@
 #include "common/address.hpp"
 
 namespace godbg {
+namespace dw {
+struct section_source;  // dwarf_handle.hpp
+}
 
 struct go_type;         // dwarf_types.hpp
 struct dwarf_variable;  // dwarf_variables.hpp
@@ -52,7 +55,9 @@ struct cfa_rule {
 class dwarf_info {
  public:
   // nullptr when the file has no DWARF (stripped); throws godbg::error when it cannot be read.
-  static std::unique_ptr<dwarf_info> open(const std::string& path);
+  // `ready`: the sections prefetch_sections(path) started inflating (dwarf_handle.hpp).
+  static std::unique_ptr<dwarf_info> open(const std::string& path,
+                                          std::shared_ptr<dw::section_source> ready = nullptr);
   ~dwarf_info();
   dwarf_info(const dwarf_info&) = delete;
   dwarf_info& operator=(const dwarf_info&) = delete;
@@ -81,6 +86,14 @@ class dwarf_info {
   // else the first is_stmt row above the entry whose line differs from the entry row's; else
   // the entry itself (assembly functions).
   std::optional<file_addr> body_start(const dwarf_function& f) const;
+  // Where each copy of `name` inlined into other functions starts, by address (a walk of every
+  // function's inlined calls: for a function with no body of its own, such as an inlined
+  // closure).
+  std::vector<file_addr> inlined_copies(std::string_view name) const;
+  // Every line row with an address in [low, high) of the CU holding low, in the line program's
+  // order within each sequence, sorted by address (rows at one address keep their order;
+  // end_sequence rows left out). What stepping sets its stops from, as Delve does.
+  std::vector<dwarf_line> line_rows(file_addr low, file_addr high) const;
   // Inlined calls covering pc, innermost first (empty when pc is in no inlined body).
   std::vector<dwarf_inline_call> inlined_at(file_addr pc) const;
 
@@ -103,8 +116,16 @@ class dwarf_info {
   std::optional<dwarf_variable> global_variable(std::string_view name) const;
   // Parameters and locals of the function at pc whose scope covers pc, each with the location
   // expression that holds at pc (empty when the variable has no location there).
-  // Valid as long as this dwarf_info (remembered per pc).
-  const std::vector<dwarf_variable>& locals_at(file_addr pc) const;
+  // Valid as long as this dwarf_info (remembered per pc). inline_depth > 0: those of the call
+  // inlined at that depth (1: the outermost inlined call covering pc), not of the function.
+  const std::vector<dwarf_variable>& locals_at(file_addr pc, int inline_depth = 0) const;
+  // The package constants of the type at type_die naming value v, as Delve describes a value:
+  // the one equal to v, else single-bit ones or'ed ("FlagLow|FlagHigh"); the type's package
+  // prefix dropped; "" when none do. The first call reads every constant of the program.
+  std::string constant_name(std::uint64_t type_die, std::int64_t v) const;
+  // Every package-level variable's and every type's name (for vars and types), sorted.
+  std::vector<std::string> variable_names() const;
+  std::vector<std::string> type_names() const;
 
   // Problems met while reading (corrupt or unexpected DWARF); answers given anyway are partial.
   const std::vector<std::string>& warnings() const;
@@ -113,7 +134,7 @@ class dwarf_info {
 
  private:
   explicit dwarf_info(std::unique_ptr<impl> p);
-  std::vector<dwarf_variable> collect_locals(file_addr pc) const;
+  std::vector<dwarf_variable> collect_locals(file_addr pc, int inline_depth) const;
   std::unique_ptr<impl> impl_;
 };
 

@@ -228,4 +228,29 @@ std::optional<file_addr> dwarf_info::body_start(const dwarf_function& f) const {
   return f.low;
 }
 
+std::vector<dwarf_line> dwarf_info::line_rows(file_addr low, file_addr high) const {
+  std::vector<dwarf_line> out;
+  auto cu = impl_->cu_for_pc(low.value());
+  if (!cu) return out;
+  const line_table& t = impl_->lines_of(*cu);
+  const auto& rows = t.rows;
+  // The first row whose span starts at or after low, found through the sorted spans; then back
+  // over zero-length rows at its address and on through its sequence in program order.
+  auto it = std::lower_bound(t.by_addr.begin(), t.by_addr.end(), low.value(),
+                             [&](std::uint32_t i, std::uint64_t v) { return rows[i].addr < v; });
+  if (it == t.by_addr.end()) return out;
+  std::size_t i = *it;
+  while (i > 0 && !rows[i - 1].end_sequence && rows[i - 1].addr == rows[i].addr) --i;
+  for (; i < rows.size() && !rows[i].end_sequence; ++i) {
+    const line_row& r = rows[i];
+    if (r.addr >= high.value()) break;
+    if (r.addr < low.value()) continue;
+    out.push_back(
+        dwarf_line{file_addr(r.addr), t.files[r.file], r.line, r.is_stmt, r.prologue_end});
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const dwarf_line& a, const dwarf_line& b) { return a.addr < b.addr; });
+  return out;
+}
+
 }  // namespace godbg

@@ -168,7 +168,7 @@ location evaluate_location(std::span<const dwarf_op> ops, const location_context
 }
 
 std::vector<std::uint8_t> read_location(const location& loc, std::size_t size,
-                                        const location_context& ctx) {
+                                        const location_context& ctx, bool* partial) {
   if (loc.pieces.empty()) fail("value is optimized out");
   std::vector<std::uint8_t> out;
   out.reserve(size);
@@ -179,7 +179,10 @@ std::vector<std::uint8_t> read_location(const location& loc, std::size_t size,
     std::uint8_t* dst = out.data() + start;
     switch (p.k) {
       case location_piece::kind::optimized_out:
-        fail("value is (partly) optimized out");
+        if (!partial || loc.pieces.size() == 1) fail("value is (partly) optimized out");
+        std::memset(dst, 0, n);
+        *partial = true;
+        break;
       case location_piece::kind::memory:
         if (!ctx.read_memory || !ctx.read_memory(p.addr, {dst, n}))
           fail("cannot read {} bytes at {:#x}", n, p.addr);

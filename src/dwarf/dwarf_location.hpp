@@ -51,9 +51,10 @@ struct location {
 location evaluate_location(std::span<const dwarf_op> ops, const location_context& ctx);
 
 // The value's bytes (size of its type), gathered from its pieces. Throws godbg::error when a part
-// cannot be read or was optimized out.
+// cannot be read or was optimized out; with `partial`, an optimized-out piece reads as zeros and
+// *partial is set instead (a whole value optimized out still throws).
 std::vector<std::uint8_t> read_location(const location& loc, std::size_t size,
-                                        const location_context& ctx);
+                                        const location_context& ctx, bool* partial = nullptr);
 
 std::string describe_ops(std::span<const dwarf_op> ops);  // "DW_OP_fbreg -136", for messages
 

@@ -9,7 +9,8 @@ namespace godbg {
 
 namespace {
 
-// Go's DWARF extensions (DW_AT_go_kind, DW_AT_go_elem, ...) come from dwarf.h.
+// Go's DWARF extensions (DW_AT_go_kind, DW_AT_go_elem, ...) come from dwarf.h; these two not.
+constexpr Dwarf_Half DW_AT_go_dict_index = 0x2906;
 
 // reflect.Kind values.
 enum : int {
@@ -34,7 +35,9 @@ enum : int {
   k_unsafe_pointer = 26,
 };
 
-go_kind from_go_kind(int k) {
+}  // namespace
+
+go_kind go_kind_of_reflect(int k) {
   if (k == k_bool) return go_kind::boolean;
   if (k >= k_int && k <= k_int64) return go_kind::int_;
   if (k >= k_uint && k <= k_uintptr) return go_kind::uint_;
@@ -64,6 +67,27 @@ go_kind from_go_kind(int k) {
       return go_kind::invalid;
   }
 }
+
+bool pointer_shaped(const go_type& t) {
+  if (t.size != 8) return false;
+  switch (t.kind) {
+    case go_kind::pointer:
+    case go_kind::map:
+    case go_kind::chan:
+    case go_kind::func:
+      return true;
+    case go_kind::struct_:
+      for (const auto& f : t.fields)
+        if (f.type && f.type->size == 8) return pointer_shaped(*f.type);
+      return false;
+    case go_kind::array:
+      return t.length == 1 && t.elem && pointer_shaped(*t.elem);
+    default:
+      return false;
+  }
+}
+
+namespace {
 
 go_kind from_encoding(std::uint64_t enc) {
   switch (enc) {
@@ -165,7 +189,7 @@ struct type_reader {
     t.name = dw::name_of(d(), die);
     auto size = dw::attr_udata(d(), die, DW_AT_byte_size);
     auto gk = dw::attr_udata(d(), die, DW_AT_go_kind);
-    go_kind kind = gk ? from_go_kind(int(*gk)) : go_kind::invalid;
+    go_kind kind = gk ? go_kind_of_reflect(int(*gk)) : go_kind::invalid;
     switch (tag) {
       case DW_TAG_base_type:
         t.kind = kind != go_kind::invalid
@@ -246,11 +270,14 @@ struct type_reader {
     go_kind kind;
     const go_type* key;
     const go_type* elem;
+    std::optional<std::uint64_t> dict_index;
   };
   std::vector<typedef_fixup> fixups;
 
   void read_typedef(go_type& t, const dw::die& die, go_kind kind) {
-    typedef_fixup fx{&t, ref(die, DW_AT_type), kind, nullptr, nullptr};
+    typedef_fixup fx{&t,      ref(die, DW_AT_type),
+                     kind,    nullptr,
+                     nullptr, dw::attr_udata(d(), die, DW_AT_go_dict_index)};
     if (kind == go_kind::map) fx.key = ref(die, DW_AT_go_key);
     if (kind == go_kind::map || kind == go_kind::chan) fx.elem = ref(die, DW_AT_go_elem);
     apply(fx);
@@ -263,9 +290,13 @@ struct type_reader {
       std::string name = std::move(t.name);
       std::uint64_t off = t.die_offset;
       t = *fx.target;
-      t.name = std::move(name);
+      // A type parameter's .paramN keeps its shape's name (go.shape.int) until the dictionary
+      // names the real type; the compiler's typedefs for a generic function's parameters
+      // (".param0") otherwise name nothing the user wrote.
+      if (!fx.dict_index && !name.starts_with('.')) t.name = std::move(name);
       t.die_offset = off;
     }
+    t.dict_index = fx.dict_index;
     if (fx.kind != go_kind::invalid) t.kind = fx.kind;
     if (t.kind == go_kind::map) read_map(t, fx);
     if (t.kind == go_kind::chan) {

@@ -3,6 +3,7 @@
 // hand in tests). Types point at each other with raw pointers; whoever made them (dwarf_info's
 // type cache, or a test) owns them and keeps them alive.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,8 @@ enum class go_kind {
 };
 
 std::string_view kind_name(go_kind k);
+// reflect.Kind (DW_AT_go_kind, a runtime type descriptor's kind) as a go_kind.
+go_kind go_kind_of_reflect(int reflect_kind);
 
 struct go_type;
 
@@ -48,6 +51,9 @@ struct go_type {
   std::uint64_t length = 0;       // array
   bool empty_interface = false;   // interface: "interface {}" / any (eface) vs iface
   std::uint64_t die_offset = 0;   // 0 for hand-made types
+  // Generic code: a function's type parameter (.param0, ...) is a shape type here; the real
+  // type's runtime descriptor is word dict_index of the instantiation's dictionary (.dict).
+  std::optional<std::uint64_t> dict_index;
 
   // Maps: the runtime structures behind the map pointer, for the value formatter.
   // Classic maps (Go < 1.24): map_header = hash<K,V> (runtime.hmap), map_group = bucket<K,V>.
@@ -64,5 +70,9 @@ struct go_type {
     return nullptr;
   }
 };
+
+// The types an interface holds in its data word itself (one pointer word: a pointer, map,
+// chan, func, or a struct or array of one); the rest are pointed at.
+bool pointer_shaped(const go_type& t);
 
 }  // namespace godbg

@@ -4,7 +4,7 @@
 
 namespace godbg {
 
-go_value variable_value(const dwarf_variable& v, const location_context& ctx) {
+go_value variable_value(const dwarf_variable& v, const location_context& ctx, bool allow_partial) {
   if (!v.type) fail("{} has no type in the DWARF", v.name);
   if (v.location.empty()) fail("{} is optimized out here", v.name);
   location loc = evaluate_location(v.location, ctx);
@@ -12,7 +12,8 @@ go_value variable_value(const dwarf_variable& v, const location_context& ctx) {
   out.type = v.type;
   out.address = loc.address();
   try {
-    out.bytes = read_location(loc, std::size_t(v.type->size), ctx);
+    out.bytes = read_location(loc, std::size_t(v.type->size), ctx,
+                              allow_partial ? &out.partial : nullptr);
   } catch (const error& e) {
     fail("{}: {}", v.name, e.what());
   }

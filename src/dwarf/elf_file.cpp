@@ -91,6 +91,11 @@ void elf_file::parse() {
       fail("{}: truncated ELF file", path_);
     for (std::uint16_t i = 0; i < eh->e_phnum; ++i) {
       auto ph = *load_le<Elf64_Phdr>(img, eh->e_phoff + std::uint64_t(i) * eh->e_phentsize);
+      if (ph.p_type == PT_DYNAMIC) dynamic_ = file_addr(ph.p_vaddr);
+      if (ph.p_type == PT_INTERP && fits(ph.p_offset, ph.p_filesz, size_) && ph.p_filesz > 1)
+        interpreter_.assign(
+            reinterpret_cast<const char*>(base_ + ph.p_offset),
+            ::strnlen(reinterpret_cast<const char*>(base_ + ph.p_offset), ph.p_filesz));
       if (ph.p_type != PT_LOAD) continue;
       if (!fits(ph.p_offset, ph.p_filesz, size_)) fail("{}: truncated ELF file", path_);
       if (ph.p_filesz > ph.p_memsz ||
@@ -245,6 +250,47 @@ std::optional<std::span<const std::uint8_t>> elf_file::bytes_at(file_addr a, std
   auto rest = bytes_from(a);
   if (!rest || rest->size() < n) return std::nullopt;
   return rest->first(n);
+}
+
+std::span<const std::pair<std::uint64_t, std::uint64_t>> elf_file::relative_relocations() const {
+  std::call_once(relocs_once_, [&] {
+    for (const auto& s : sections_) {
+      if (s.type != SHT_RELA || (s.flags & SHF_COMPRESSED)) continue;
+      for (std::size_t o = 0; o + sizeof(Elf64_Rela) <= s.data.size(); o += sizeof(Elf64_Rela)) {
+        auto r = *load_le<Elf64_Rela>(s.data, o);
+        if (ELF64_R_TYPE(r.r_info) == R_X86_64_RELATIVE)
+          relative_relocs_.emplace_back(r.r_offset, std::uint64_t(r.r_addend));
+      }
+    }
+    std::sort(relative_relocs_.begin(), relative_relocs_.end());
+  });
+  return relative_relocs_;
+}
+
+std::optional<std::uint64_t> elf_file::pointer_at(file_addr a) const {
+  auto b = bytes_at(a, 8);
+  if (!b) return std::nullopt;
+  auto v = load_le<std::uint64_t>(*b, 0);
+  if (v && *v) return v;
+  auto relocs = relative_relocations();
+  auto it = std::lower_bound(relocs.begin(), relocs.end(),
+                             std::pair<std::uint64_t, std::uint64_t>(a.value(), 0));
+  if (it != relocs.end() && it->first == a.value()) return it->second;
+  return v;
+}
+
+std::string elf_file::build_id() const {
+  const elf_section* s = section(".note.gnu.build-id");
+  if (!s) return {};
+  // Elf64_Nhdr {namesz, descsz, type}, the name "GNU\0", then the ID.
+  auto namesz = load_le<std::uint32_t>(s->data, 0), descsz = load_le<std::uint32_t>(s->data, 4),
+       type = load_le<std::uint32_t>(s->data, 8);
+  if (!namesz || !descsz || !type || *type != NT_GNU_BUILD_ID) return {};
+  std::uint64_t at = 12 + ((std::uint64_t(*namesz) + 3) & ~3ull);
+  if (at > s->data.size() || *descsz > s->data.size() - at) return {};
+  std::string hex;
+  for (std::uint64_t i = 0; i < *descsz; ++i) hex += fmt::format("{:02x}", s->data[at + i]);
+  return hex;
 }
 
 }  // namespace godbg

@@ -56,6 +56,13 @@ class elf_file {
   // Section names and types, without inflating anything (data of compressed ones may be empty).
   const std::vector<elf_section>& section_headers() const { return sections_; }
   const std::vector<elf_segment>& load_segments() const { return segments_; }  // PT_LOAD only
+  // PT_DYNAMIC's address: where the dynamic linker's DT_DEBUG slot is (nullopt: static).
+  std::optional<file_addr> dynamic_addr() const { return dynamic_; }
+  // The GNU build ID (.note.gnu.build-id) in hex, "" if none: how a separate debug file
+  // (/usr/lib/debug/.build-id/xx/yyyy.debug) is found.
+  std::string build_id() const;
+  // PT_INTERP: the dynamic linker a dynamically linked program asks for ("" if none).
+  const std::string& interpreter() const { return interpreter_; }
 
   // The file image's bytes at a file address (through PT_LOAD), e.g. original code bytes under
   // an int3; nullopt if not fully inside one segment's file-backed part.
@@ -63,6 +70,13 @@ class elf_file {
   // From `a` to the end of the file-backed part of its segment (for data of unknown length,
   // such as NUL-terminated strings); nullopt if `a` is in no segment's file-backed part.
   std::optional<std::span<const std::uint8_t>> bytes_from(file_addr a) const;
+
+  // The pointer-sized word at `a` as the loader leaves it: the file's value, or, where an
+  // external linker left a PIE's slot zero, the addend of its R_X86_64_RELATIVE relocation
+  // (without the load bias). nullopt if `a` is not in the file image.
+  std::optional<std::uint64_t> pointer_at(file_addr a) const;
+  // Every R_X86_64_RELATIVE relocation as {offset, addend}, sorted by offset.
+  std::span<const std::pair<std::uint64_t, std::uint64_t>> relative_relocations() const;
 
   // The whole file as mapped.
   std::span<const std::uint8_t> image() const { return {base_, size_}; }
@@ -85,11 +99,15 @@ class elf_file {
   file_addr entry_;
   mutable std::vector<elf_section> sections_;  // `data` filled lazily for compressed ones
   std::vector<elf_segment> segments_;
+  std::optional<file_addr> dynamic_;
+  std::string interpreter_;
   mutable std::mutex inflate_mu_;                               // guards the three below
   mutable std::vector<std::span<const std::uint8_t>> pending_;  // raw bytes still to inflate
   mutable std::deque<std::vector<std::uint8_t>> inflated_;      // owns decompressed contents
   mutable std::vector<std::string> warnings_;
   mutable bool all_inflated_ = false;
+  mutable std::once_flag relocs_once_;
+  mutable std::vector<std::pair<std::uint64_t, std::uint64_t>> relative_relocs_;
 };
 
 // Little-endian integer at byte offset `off` of `b`, nullopt if it does not fit. Uses memcpy so

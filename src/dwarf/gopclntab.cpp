@@ -138,6 +138,17 @@ std::optional<go_func> gopclntab::func_by_name(std::string_view name) const {
   return to_go_func(*r);
 }
 
+bool gopclntab::knows_wrappers() const {
+  std::call_once(wrapper_once_, [&] {
+    if (auto d = func_by_name("runtime.deferreturn"); d && d->func_id) wrapper_id_ = d->func_id;
+  });
+  return wrapper_id_.has_value();
+}
+
+bool gopclntab::is_wrapper(const go_func& f) const {
+  return knows_wrappers() && f.func_id == *wrapper_id_;
+}
+
 void gopclntab::for_each_func(const std::function<void(const go_func&)>& fn) const {
   if (!usable_) return;
   for (std::uint32_t i = 0; i < nfunc_; ++i)

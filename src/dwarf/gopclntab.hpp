@@ -30,6 +30,15 @@ struct go_func {
   std::uint8_t flag = 0;     // abi.FuncFlag (TOPFRAME=1, SPWRITE=2, ASM=4)
   std::int32_t index = 0;    // position in the functab
 
+  // A function that writes SP in a way the SP-delta table cannot say (mcall, morestack,
+  // systemstack, asmcgocall, gogo: the stack switches): above it, when it is not the innermost
+  // frame, the words are not a frame of this stack, and Go's own traceback stops there.
+  // cgocallback writes SP too but keeps both stacks unwindable, as runtime/traceback.go says.
+  bool writes_sp() const {
+    constexpr std::uint8_t spwrite = 2;
+    return (flag & spwrite) && name != "runtime.cgocallback";
+  }
+
   // Where a goroutine's or thread's stack begins: nothing above it is a caller (TOPFRAME, or
   // the runtime's stack starts for formats without the flag).
   bool is_stack_top() const {
@@ -49,6 +58,9 @@ struct go_inline_frame {  // file:line inside `function`
   std::string function;
   std::string file;
   int line = 0;
+  // Which inlined call this is: its index in the function's inline tree, one per call site
+  // (two calls of one function on one line differ); -1 for the physical function.
+  int call = -1;
 };
 
 class gopclntab {
@@ -69,6 +81,13 @@ class gopclntab {
 
   std::optional<go_func> func_at(file_addr pc) const;
   std::optional<go_func> func_by_name(std::string_view name) const;  // accepts a trailing ".abi0"
+  // Compiler-generated code that Go's traceback leaves out: ABI and method wrappers, the
+  // closures that start `go f(x)` (main.main.gowrap1; main.main.func3 before Go 1.22). The
+  // value of abi.FuncIDWrapper moves between releases (21 in 1.19, 23 in 1.26), so it is read
+  // off runtime.deferreturn, which the compiler always marks so.
+  bool is_wrapper(const go_func& f) const;
+  // Whether is_wrapper can tell (runtime.deferreturn was found); when not, it says false.
+  bool knows_wrappers() const;
   void for_each_func(const std::function<void(const go_func&)>& fn) const;
 
   // File and line of pc, for the innermost inlined call at pc.
@@ -91,6 +110,10 @@ class gopclntab {
   // moduledata.gofunc (base of funcdata such as the inline tree), once found; nullopt if the
   // moduledata could not be located.
   std::optional<file_addr> gofunc() const;
+  // Where runtime.moduledata is (the .go.module section or runtime.firstmoduledata), and how its
+  // gofunc was recognised ("after pclntable", "before textsectmap"); nullopt if not found.
+  std::optional<file_addr> moduledata_addr() const;
+  std::string_view gofunc_found_by() const;
 
   const std::vector<std::string>& warnings() const { return warnings_; }
 
@@ -109,7 +132,6 @@ class gopclntab {
   bool parse_header(file_addr addr, std::span<const std::uint8_t> data);
   bool resolve_text_start();
   void find_moduledata() const;
-  std::optional<std::uint64_t> read_ptr(file_addr a) const;
 
   std::optional<file_addr> entry_of(std::uint64_t i) const;  // functab entry pc, i <= nfunc
   std::optional<std::uint32_t> index_at(file_addr pc) const;
@@ -133,16 +155,17 @@ class gopclntab {
   std::uint64_t header_text_start_ = 0;
   file_addr text_start_;
   std::span<const std::uint8_t> data_, funcnametab_, cutab_, filetab_, pctab_, funcdata_, functab_;
-  std::vector<std::string> warnings_;
+  mutable std::vector<std::string> warnings_;  // find_moduledata adds to it on first use
 
   struct moduledata_info {
     file_addr addr;
     std::optional<file_addr> text, gofunc;
+    std::string_view gofunc_by;  // see go_moduledata.hpp
   };
   mutable std::once_flag module_once_;
   mutable std::optional<moduledata_info> module_;
-  mutable std::vector<std::pair<std::uint64_t, std::uint64_t>> relative_relocs_;  // offset, addend
-  mutable std::once_flag relocs_once_;
+  mutable std::once_flag wrapper_once_;
+  mutable std::optional<std::uint8_t> wrapper_id_;
   mutable std::once_flag names_once_;
   mutable std::unordered_map<std::string_view, std::uint32_t> names_;
 };

@@ -45,8 +45,8 @@ std::vector<go_inline_frame> gopclntab::inline_at(file_addr pc) const {
   if (!i) return out;
   auto r = record(*i);
   if (!r) return out;
-  auto here = [&](file_addr at, std::string function) {
-    go_inline_frame fr{std::move(function), "?", 0};
+  auto here = [&](file_addr at, std::string function, int call) {
+    go_inline_frame fr{std::move(function), "?", 0, call};
     auto fileno = value_at(r->pcfile, *r, at);
     auto line = value_at(r->pcln, *r, at);
     if (fileno)
@@ -74,7 +74,7 @@ std::vector<go_inline_frame> gopclntab::inline_at(file_addr pc) const {
     auto parent_pc = *load_le<std::int32_t>(*rec, parent_pc_at);
     std::optional<std::string_view> name;
     if (name_off >= 0) name = load_cstr(funcnametab_, std::uint64_t(name_off));
-    here(at, std::string(name.value_or("?")));
+    here(at, std::string(name.value_or("?")), *ix);
     if (parent_pc < 0 || std::uint64_t(parent_pc) >= std::uint64_t(r->end - r->entry)) {
       at = file_addr();  // corrupt: the outer frame gets no line
       break;
@@ -82,9 +82,9 @@ std::vector<go_inline_frame> gopclntab::inline_at(file_addr pc) const {
     at = r->entry + parent_pc;
   }
   if (at == file_addr())
-    out.push_back({outer, "?", 0});
+    out.push_back({outer, "?", 0, -1});
   else
-    here(at, outer);
+    here(at, outer, -1);
   return out;
 }
 

@@ -2,8 +2,10 @@
 #include <elf.h>
 
 #include <algorithm>
+#include <array>
 
 #include "common/error.hpp"
+#include "dwarf/go_moduledata.hpp"
 #include "dwarf/gopclntab.hpp"
 
 namespace godbg {
@@ -27,10 +29,6 @@ int format_of_magic(std::uint32_t m) {
       return 0;
   }
 }
-
-// moduledata field offsets (64-bit) that do not move between Go 1.16 and 1.26: the pcHeader
-// pointer, funcnametab's data pointer, and text.
-constexpr std::uint64_t md_pcheader = 0, md_funcnametab = 8, md_text = 22 * 8;
 
 }  // namespace
 
@@ -87,39 +85,35 @@ bool gopclntab::parse_header(file_addr addr, std::span<const std::uint8_t> d) {
   return true;
 }
 
-std::optional<std::uint64_t> gopclntab::read_ptr(file_addr a) const {
-  auto b = f_.bytes_at(a, 8);
-  if (!b) return std::nullopt;
-  auto v = load_le<std::uint64_t>(*b, 0);
-  if (v && *v) return v;
-  // An external linker may leave a PIE's pointer slots zero and put the value in a
-  // R_X86_64_RELATIVE addend instead.
-  std::call_once(relocs_once_, [&] {
-    for (const auto& s : f_.section_headers()) {
-      if (s.type != SHT_RELA || (s.flags & SHF_COMPRESSED)) continue;
-      for (std::size_t o = 0; o + sizeof(Elf64_Rela) <= s.data.size(); o += sizeof(Elf64_Rela)) {
-        auto r = *load_le<Elf64_Rela>(s.data, o);
-        if (ELF64_R_TYPE(r.r_info) == R_X86_64_RELATIVE)
-          relative_relocs_.emplace_back(r.r_offset, std::uint64_t(r.r_addend));
-      }
-    }
-    std::sort(relative_relocs_.begin(), relative_relocs_.end());
-  });
-  auto it = std::lower_bound(relative_relocs_.begin(), relative_relocs_.end(),
-                             std::pair<std::uint64_t, std::uint64_t>(a.value(), 0));
-  if (it != relative_relocs_.end() && it->first == a.value()) return it->second;
-  return v;
-}
-
 void gopclntab::find_moduledata() const {
   std::call_once(module_once_, [&] {
-    const std::uint64_t funcnames = table_addr_.value() + (funcnametab_.data() - data_.data());
-    auto is_moduledata = [&](file_addr md) {
-      return read_ptr(md + md_pcheader) == table_addr_.value() &&
-             read_ptr(md + md_funcnametab) == funcnames;
+    const auto offset_of = [&](std::span<const std::uint8_t> t) {
+      return table_addr_.value() + std::uint64_t(t.data() - data_.data());
+    };
+    moduledata_expect expect;
+    expect.pcheader = table_addr_.value();
+    expect.funcnametab = offset_of(funcnametab_);
+    expect.pclntable = offset_of(funcdata_);
+    expect.segment_of = [&](std::uint64_t a) -> std::optional<moduledata_expect::segment_kind> {
+      for (const auto& seg : f_.load_segments())
+        if (a >= seg.vaddr.value() && a - seg.vaddr.value() < seg.filesz)
+          return moduledata_expect::segment_kind{(seg.flags & PF_X) != 0, (seg.flags & PF_W) != 0,
+                                                 seg.vaddr.value(), seg.vaddr.value() + seg.filesz};
+      return std::nullopt;
+    };
+    auto decode_at = [&](file_addr md) -> std::optional<moduledata_fields> {
+      if (f_.pointer_at(md) != expect.pcheader) return std::nullopt;
+      std::array<std::uint64_t, moduledata_words> words{};
+      for (std::size_t k = 0; k < words.size(); ++k)
+        words[k] = f_.pointer_at(md + 8 * k).value_or(0);
+      return decode_moduledata(words, expect);
     };
     std::optional<file_addr> found;
-    if (auto* s = f_.section(".go.module"); s && is_moduledata(s->addr)) found = s->addr;
+    std::optional<moduledata_fields> fields;
+    auto try_at = [&](file_addr md) {
+      if (!found && (fields = decode_at(md))) found = md;
+    };
+    if (auto* s = f_.section(".go.module")) try_at(s->addr);
     // Before Go 1.26, runtime.firstmoduledata sits somewhere in the writable data: look for
     // the slot that points at our pcHeader, in the file or in a relocation.
     for (const auto& seg : f_.load_segments()) {
@@ -127,39 +121,26 @@ void gopclntab::find_moduledata() const {
       auto bytes = f_.bytes_at(seg.vaddr, seg.filesz);
       if (!bytes) continue;
       std::uint64_t skew = (8 - seg.vaddr.value() % 8) % 8;
-      for (std::uint64_t o = skew; o + 8 <= bytes->size(); o += 8) {
-        if (*load_le<std::uint64_t>(*bytes, o) != table_addr_.value()) continue;
-        if (is_moduledata(seg.vaddr + o)) {
-          found = seg.vaddr + o;
-          break;
-        }
-      }
+      for (std::uint64_t o = skew; o + 8 <= bytes->size() && !found; o += 8)
+        if (*load_le<std::uint64_t>(*bytes, o) == table_addr_.value()) try_at(seg.vaddr + o);
     }
     if (!found) {
-      read_ptr(file_addr(0));  // makes sure the relocations are indexed
-      for (const auto& [where, addend] : relative_relocs_)
-        if (addend == table_addr_.value() && is_moduledata(file_addr(where))) {
-          found = file_addr(where);
-          break;
-        }
+      for (const auto& [where, addend] : f_.relative_relocations())
+        if (addend == table_addr_.value()) try_at(file_addr(where));
     }
     if (!found) return;
-    moduledata_info md{*found, std::nullopt, std::nullopt};
-    if (auto t = read_ptr(*found + md_text)) md.text = file_addr(*t);
-    // gofunc follows rodata. Go 1.20 inserted covctrs/ecovctrs before them, so the slot moved
-    // from 38 to 40 (x8); confirm it by rodata's value when the .rodata section says it.
-    std::vector<std::uint64_t> slots =
-        format_ >= 120 ? std::vector<std::uint64_t>{40, 38} : std::vector<std::uint64_t>{38, 40};
-    std::uint64_t pick = slots[0];
-    if (auto* ro = f_.section(".rodata")) {
-      for (auto slot : slots)
-        if (read_ptr(*found + (slot - 1) * 8) == ro->addr.value()) {
-          pick = slot;
-          break;
-        }
+    moduledata_info md{*found, fields->text, std::nullopt, fields->gofunc_by};
+    // Go 1.16/1.17 funcdata are absolute pointers: there is no gofunc to use.
+    if (format_ >= 118 && fields->gofunc && f_.bytes_from(*fields->gofunc)) {
+      md.gofunc = fields->gofunc;
+      // Where section headers are left, rodata says whether the structure was read right
+      // (runtime.rodata starts .rodata, or lies inside it after an external linker's data).
+      if (auto* ro = f_.section(".rodata");
+          ro && (fields->rodata < ro->addr || *fields->rodata - ro->addr >= std::int64_t(ro->size)))
+        warnings_.push_back(fmt::format(
+            "moduledata: rodata {:#x} is outside the .rodata section; gofunc may be wrong",
+            fields->rodata->value()));
     }
-    if (auto g = read_ptr(*found + pick * 8); g && f_.bytes_from(file_addr(*g)))
-      md.gofunc = file_addr(*g);
     module_ = md;
   });
 }
@@ -167,6 +148,16 @@ void gopclntab::find_moduledata() const {
 std::optional<file_addr> gopclntab::gofunc() const {
   find_moduledata();
   return module_ ? module_->gofunc : std::nullopt;
+}
+
+std::optional<file_addr> gopclntab::moduledata_addr() const {
+  find_moduledata();
+  return module_ ? std::optional<file_addr>(module_->addr) : std::nullopt;
+}
+
+std::string_view gopclntab::gofunc_found_by() const {
+  find_moduledata();
+  return module_ && module_->gofunc ? module_->gofunc_by : std::string_view();
 }
 
 bool gopclntab::resolve_text_start() {

@@ -110,6 +110,13 @@ thread_goroutine go_runtime::goroutine_on_thread(pid_t tid) {
   return out;
 }
 
+std::optional<std::int64_t> go_runtime::curg_goid_on_thread(pid_t tid) {
+  auto tg = goroutine_on_thread(tid);
+  if (tg.g && tg.system_stack)
+    if (auto id = goid_of(*tg.g)) return id;
+  return tg.tls_g ? goid_of(*tg.tls_g) : std::nullopt;
+}
+
 std::vector<m_info> go_runtime::ms() {
   std::vector<m_info> out;
   auto* l = resolve_layout(*this, *st_);
@@ -262,6 +269,15 @@ std::optional<std::string> unwrap_go_wrapper(go_runtime& rt, const function_info
   if (!gowrap && !closure) return std::nullopt;
   const gopclntab* tab = rt.bin().pclntab();
   if (!tab) return std::nullopt;
+  // The compiler marks the closure of a go statement as a wrapper (abi.FuncIDWrapper, what
+  // Go's own traceback leaves out); a closure the user wrote never is, even one whose only call
+  // is time.Sleep on its own line. Only where the pclntab cannot tell, guess by its shape.
+  if (tab->knows_wrappers()) {
+    auto gf = tab->func_at(fn.entry);
+    if (!gf || !tab->is_wrapper(*gf)) return std::nullopt;
+    gowrap = true;
+    closure = false;
+  }
   std::uint64_t size = fn.end.value() - fn.entry.value();
   if (size == 0 || size > (gowrap ? 4096u : 256u)) return std::nullopt;
   std::vector<std::uint8_t> code(size);

@@ -66,11 +66,28 @@ struct thread_goroutine {
   bool system_stack = false;           // tls_g is g0/gsignal and g came from m.curg
 };
 
+// The panic a goroutine is in (g._panic), read from memory: what a core file of a panicking
+// program says about why it died.
+struct panic_info {
+  std::uint64_t addr = 0;  // the runtime._panic
+  // The value as Go's printpanicval prints it: a string as itself (the runtime has already
+  // turned an error or Stringer into its text before it dies), numbers and bools, `T("s")` or
+  // `T(1)` for other named basic types, `(T) 0xADDR` for anything else. nullopt when unreadable.
+  std::optional<std::string> value;
+  std::optional<std::string> type;  // the dynamic type's name, when the binary gives names
+  int depth = 1;                    // panics in the chain (a panic during a deferred call: 2+)
+};
+
 // A goroutine's first frame in user code (Delve's "user current" location).
 struct user_frame {
   std::uint64_t pc = 0;  // physical pc
   std::string function, file;
   int line = 0;
+};
+
+// A goroutine's stack, [lo, hi) (runtime.g.stack).
+struct stack_bounds {
+  std::uint64_t lo = 0, hi = 0;
 };
 
 // Which goroutines a listing wants.
@@ -80,6 +97,31 @@ struct goroutine_query {
   bool dead = false;                  // dead ones too
   std::optional<std::size_t> limit;   // how many records to build (all are still counted)
 };
+
+// Where the runtime keeps what GODEBUG=inittrace=1 turns on (runtime.debug.inittrace and
+// .malloc, runtime.inittrace), the instant init began (runtime.runtimeInitTime, nanotime) and
+// where a goroutine's print output may be diverted (g.writebuf). Addresses are run-time ones;
+// active/id/allocs/bytes are the offsets of runtime.tracestat's fields.
+struct inittrace_vars {
+  std::uint64_t debug_inittrace = 0, debug_malloc = 0;
+  std::uint64_t inittrace = 0;
+  std::uint64_t active = 0, id = 8, allocs = 16, bytes = 24;
+  std::uint64_t runtime_init_time = 0;
+  std::uint64_t g_writebuf = 0;
+};
+
+// One package's init task (runtime.initTask): its state (0 not run, 1 running, 2 done), its
+// dependencies (Go < 1.21 only: later toolchains sort the tasks at link time), its init
+// functions and, from the first of them, the package's import path.
+struct init_task {
+  std::uint64_t state = 0, ndeps = 0, nfns = 0;
+  std::uint64_t first_function = 0;
+  std::optional<std::string> package;
+};
+
+// A function's package import path as runtime.funcpkgpath cuts it: up to the first dot after
+// the last slash ("github.com/x/y.init.0" -> "github.com/x/y").
+std::string package_path_of(std::string_view function);
 
 // Delve's rule for "user code": a qualified name, not in package runtime unless exported
 // (runtime.Gosched), not internal/ or runtime/internal/.
@@ -111,6 +153,9 @@ class go_runtime {
   std::optional<std::int64_t> goid_of(std::uint64_t g);
   // Delve's view (see thread_goroutine): follows m.curg for g0/gsignal.
   thread_goroutine goroutine_on_thread(pid_t tid);
+  // The goid of that view (m.curg's on the system stack, as Delve reports a stop), else the raw
+  // one: 0 for an idle M's g0.
+  std::optional<std::int64_t> curg_goid_on_thread(pid_t tid);
 
   // Every goroutine of runtime.allgs but the dead ones (status _Gdead), sorted by id; `tid`
   // filled from the threads. Memory is read in bulk (a handful of process_vm_readv calls).
@@ -130,6 +175,8 @@ class go_runtime {
   // The first user frame of each goroutine, unwound from its saved registers (sched, or the
   // syscall pc/sp), all of them in lockstep with one batched read per depth.
   std::vector<std::optional<user_frame>> user_frames(std::span<const g_info> gs);
+  // The panic goroutine `g` is in, if any (go_runtime_panic.cpp).
+  std::optional<panic_info> panic_of(std::uint64_t g);
   // The id of the P an M holds, if it holds one.
   std::optional<std::int32_t> p_id_of_m(std::uint64_t m);
   std::vector<m_info> ms();
@@ -151,6 +198,17 @@ class go_runtime {
   std::optional<std::int64_t> m_count();          // length of the runtime.allm list
   std::optional<bool> main_started();             // runtime.mainStarted
   std::optional<std::string> read_c_string(std::uint64_t addr, std::size_t max = 4096);
+  // g.stack of the goroutine at `g` (go_runtime_stack.cpp).
+  std::optional<stack_bounds> stack_of_g(std::uint64_t g);
+  // g.stack.hi: the top of the goroutine's stack (it moves when the stack is copied to grow).
+  std::optional<std::uint64_t> g_stack_hi(std::uint64_t g);
+  // The M whose m.procid is this thread (nullopt before the M wrote it, or for a C thread).
+  std::optional<std::int64_t> m_id_of_thread(pid_t tid);
+
+  // Package init (go_runtime_inittrace.cpp). nullopt without DWARF (the debug struct has no
+  // table row) or when a piece is missing.
+  std::optional<inittrace_vars> find_inittrace();
+  std::optional<init_task> read_init_task(std::uint64_t task);
 
   // Where the layout came from: "dwarf", "table", "table (newest row, a guess for goX)", or
   // nullopt when it is unknown (not Go, or a Go older than the table without DWARF).

@@ -39,6 +39,12 @@ std::optional<std::uint64_t> go_runtime::g_startpc(std::uint64_t g) {
   return peek<std::uint64_t>(*this, g + l->g_startpc);
 }
 
+std::optional<std::uint64_t> go_runtime::g_stack_hi(std::uint64_t g) {
+  auto* l = resolve_layout(*this, *st_);
+  if (!l || g == 0) return std::nullopt;
+  return peek<std::uint64_t>(*this, g + l->g_stack_hi);
+}
+
 std::optional<std::uint64_t> go_runtime::runnext_of_g(std::uint64_t g) {
   auto* l = resolve_layout(*this, *st_);
   if (!l || l->p_runnext == 0) return std::nullopt;

@@ -27,7 +27,7 @@ struct layout {
   // runtime.g
   std::uint64_t g_stack_lo = 0, g_stack_hi = 8, g_m = 0, g_sched = 0, g_syscallsp = 0,
                 g_syscallpc = 0, g_atomicstatus = 0, g_goid = 0, g_waitreason = 0, g_startpc = 0,
-                g_gopc = 0;
+                g_gopc = 0, g_panic = 0;
   std::optional<std::uint64_t> g_parentgoid;
   // runtime.gobuf
   std::uint64_t gobuf_sp = 0, gobuf_pc = 8, gobuf_bp = 0;

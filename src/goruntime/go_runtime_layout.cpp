@@ -1,13 +1,16 @@
 // The runtime's layout: runtime.g, gobuf, m and p offsets by field name from DWARF when the
 // binary has it (as Delve does), else the per-version table (runtime_layout_table.hpp), which
 // also fills any field DWARF lacks.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <climits>
 #include <cstring>
 
-#include "goruntime/go_runtime_internal.hpp"
-#include "goruntime/runtime_layout_table.hpp"
 #include "dwarf/dwarf_info.hpp"
+#include "goruntime/go_runtime_internal.hpp"
+#include "goruntime/layout_from_code.hpp"
+#include "goruntime/runtime_layout_table.hpp"
 
 namespace godbg {
 
@@ -40,7 +43,6 @@ bool is_user_function(std::string_view name) {
   return true;
 }
 
-
 namespace {
 
 rt::layout from_table(const runtime_layout& t) {
@@ -56,6 +58,7 @@ rt::layout from_table(const runtime_layout& t) {
   l.g_waitreason = t.g_waitreason;
   l.g_startpc = t.g_startpc;
   l.g_gopc = t.g_gopc;
+  l.g_panic = t.g_panic;
   l.g_parentgoid = t.g_parentgoid;
   l.gobuf_sp = t.gobuf_sp;
   l.gobuf_pc = t.gobuf_pc;
@@ -99,6 +102,7 @@ bool from_dwarf(const dwarf_info& d, rt::layout& l) {
   set(l.g_waitreason, "runtime.g", "waitreason");
   set(l.g_startpc, "runtime.g", "startpc");
   set(l.g_gopc, "runtime.g", "gopc");
+  set(l.g_panic, "runtime.g", "_panic");
   if (auto v = f("runtime.g", "parentGoid")) l.g_parentgoid = *v;
   set(l.gobuf_sp, "runtime.gobuf", "sp");
   set(l.gobuf_pc, "runtime.gobuf", "pc");
@@ -116,10 +120,51 @@ bool from_dwarf(const dwarf_info& d, rt::layout& l) {
 }
 
 bool has_experiment(const binary& b) {
+  // The version says so too ("go1.26.8 X:nogreenteagc", "go1.27.3-X:..."), also when it came
+  // from runtime.buildVersion because .go.buildinfo is gone.
+  if (auto v = b.go_version(); v && v->find("X:") != std::string::npos) return true;
   if (!b.build()) return false;
   for (const auto& [key, value] : b.build()->settings)
     if (key == "GOEXPERIMENT" && !value.empty()) return true;
   return false;
+}
+
+// The newest row (or `row`) with every offset the runtime's code shows laid over it; nullopt
+// when the code does not show enough to list goroutines.
+std::optional<rt::layout> from_code(const binary& bin, const runtime_layout& row,
+                                    const std::optional<std::string>& version) {
+  auto r = version ? parse_go_version(*version) : std::nullopt;
+  auto c = layout_from_code(bin, !r || r->minor >= 21);
+  if (!c.enough()) return std::nullopt;
+  rt::layout l = from_table(row);
+  auto take = [](std::uint64_t& dst, const std::optional<std::uint64_t>& v) {
+    if (v) dst = *v;
+  };
+  take(l.g_sched, c.g_sched);
+  take(l.gobuf_sp, c.gobuf_sp);
+  take(l.gobuf_pc, c.gobuf_pc);
+  take(l.gobuf_bp, c.gobuf_bp);
+  take(l.g_m, c.g_m);
+  take(l.m_g0, c.m_g0);
+  take(l.m_gsignal, c.m_gsignal);
+  take(l.m_curg, c.m_curg);
+  take(l.g_atomicstatus, c.g_atomicstatus);
+  take(l.g_goid, c.g_goid);
+  take(l.g_waitreason, c.g_waitreason);
+  take(l.m_procid, c.m_procid);
+  take(l.g_syscallsp, c.g_syscallsp);
+  take(l.g_syscallpc, c.g_syscallpc);
+  take(l.m_p, c.m_p);
+  take(l.g_startpc, c.g_startpc);
+  take(l.g_gopc, c.g_gopc);
+  l.g_parentgoid = c.g_parentgoid;
+  l.g_stack_lo = 0;  // g.stack is runtime.g's first field, {lo, hi}, in every release
+  l.g_stack_hi = 8;
+  l.source = fmt::format(
+      "inferred (runtime code: {} fields; m.id, m.alllink, p.id, p.runnext "
+      "from the go1.{} row)",
+      c.found.size(), row.minor);
+  return l;
 }
 
 }  // namespace
@@ -127,14 +172,20 @@ bool has_experiment(const binary& b) {
 const rt::layout* resolve_layout(go_runtime& rt, go_runtime::state& st) {
   if (st.layout_tried) return st.layout ? &*st.layout : nullptr;
   st.layout_tried = true;
-  if (!true || !rt.bin().is_go()) return nullptr;
+  if (!rt.bin().is_go()) return nullptr;
   auto version = rt.bin().go_version();
   const runtime_layout* row = version ? runtime_layout_for(*version) : nullptr;
   bool guess = false;
-  if (!row && version) {
-    auto r = parse_go_version(*version);
+  if (!row) {
     const auto& newest = newest_runtime_layout();
-    if (!r || r->minor > newest.minor) {  // newer than the table, or a devel build
+    // Newer than the table, a devel build, or no version at all: the newest row as a base (a
+    // patch of the newest minor before its first extracted release counts as newer too).
+    bool unknown = true;
+    if (version)
+      if (auto r = parse_go_version(*version))
+        unknown =
+            r->minor > newest.minor || (r->minor == newest.minor && r->patch < newest.first_patch);
+    if (unknown) {
       row = &newest;
       guess = true;
     }
@@ -158,6 +209,9 @@ const rt::layout* resolve_layout(go_runtime& rt, go_runtime::state& st) {
   if (d && from_dwarf(*d, l)) {
     l.source = "dwarf";
     if (l.ncpu_var.empty()) l.ncpu_var = "runtime.ncpu";
+  } else if (auto inferred = row ? from_code(rt.bin(), *row, version) : std::nullopt) {
+    // No DWARF, and no row that is known to be this binary's: what its own code says.
+    l = std::move(*inferred);
   } else if (row) {
     l.source =
         guess ? "table (newest row, a guess for " + version.value_or("this Go") + ")" : "table";

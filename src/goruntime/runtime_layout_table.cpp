@@ -267,6 +267,22 @@ constexpr runtime_layout layouts[] = {
     .sched_nmidle = 64, .sched_mnext = 72, .sched_maxmcount = 80, .sched_nmsys = 84,
     .sched_pidle = 104, .sched_npidle = 112, .sched_nmspinning = 116, .sched_size = 6872,
     .ncpu_var = "runtime.numCPUStartup", .wait_reasons = wait_reasons_1_26_0},
+    // go1.27.3
+    {.minor = 27, .first_patch = 3, .g_stack_lo = 0, .g_stack_hi = 8, .g_stackguard0 = 16,
+    .g_panic = 32, .g_defer = 40, .g_m = 48, .g_sched = 56, .g_syscallsp = 104,
+    .g_syscallpc = 112, .g_syscallbp = 120, .g_atomicstatus = 144, .g_goid = 152,
+    .g_schedlink = 160, .g_waitsince = 168, .g_waitreason = 176, .g_lockedm = 208,
+    .g_parentgoid = 280, .g_gopc = 288, .g_ancestors = 296, .g_startpc = 304, .g_waiting = 320,
+    .g_labels = 352, .g_size = 456, .gobuf_sp = 0, .gobuf_pc = 8, .gobuf_g = 16,
+    .gobuf_ctxt = 24, .gobuf_ret = std::nullopt, .gobuf_lr = 32, .gobuf_bp = 40,
+    .gobuf_size = 48, .m_g0 = 0, .m_procid = 64, .m_gsignal = 72, .m_tls = 128, .m_curg = 184,
+    .m_p = 208, .m_nextp = 216, .m_oldp = 224, .m_id = 232, .m_spinning = 276, .m_blocked = 277,
+    .m_alllink = 352, .m_schedlink = 360, .m_lockedg = 384, .m_vdsosp = 896, .m_vdsopc = 904,
+    .m_size = 1832, .p_id = 0, .p_status = 4, .p_link = 8, .p_m = 48, .p_runqhead = 400,
+    .p_runqtail = 404, .p_runq = 408, .p_runnext = 2456, .p_size = 15920, .sched_goidgen = 0,
+    .sched_nmidle = 64, .sched_mnext = 72, .sched_maxmcount = 80, .sched_nmsys = 84,
+    .sched_pidle = 104, .sched_npidle = 112, .sched_nmspinning = 116, .sched_size = 6872,
+    .ncpu_var = "runtime.numCPUStartup", .wait_reasons = wait_reasons_1_26_0},
 };
 
 bool parse_int(std::string_view s, std::size_t& pos, int& out) {
@@ -305,8 +321,9 @@ std::optional<go_release> parse_go_version(std::string_view v) {
     ++pos;
     if (!parse_int(v, pos, r.patch)) return std::nullopt;
   }
-  // "go1.23-devel_abc" / "go1.23-20240101-RC00 cl/..." (a devel or vendor build): unknown.
-  if (pos < v.size() && v[pos] == '-') return std::nullopt;
+  // "go1.23-devel_abc" / "go1.23-20240101-RC00 cl/..." (a devel or vendor build): unknown;
+  // but "go1.27.3-X:staticlockranking" is a release with experiments (Go 1.27 writes "-X:").
+  if (pos < v.size() && v[pos] == '-' && v.substr(pos, 3) != "-X:") return std::nullopt;
   return r;
 }
 

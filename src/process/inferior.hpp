@@ -18,6 +18,7 @@
 
 #include "arch_amd64/single_step.hpp"
 #include "common/address.hpp"
+#include "process/debug_registers.hpp"
 #include "process/ptrace_ops.hpp"
 #include "process/target.hpp"
 
@@ -27,17 +28,33 @@ struct thread_state {
   pid_t tid = 0;
   bool stopped = false;
   bool interrupt_requested = false;
-  int pending_signal = 0;       // delivered on the next resume
+  // Stopped in a signal-delivery-stop: the only stop where a restart can hand the thread a
+  // signal. From any other stop a pending signal is sent again (tgkill) instead.
+  bool signal_stop = false;
+  int pending_signal = 0;         // the program's, taken from the thread: delivered when it goes on
+  std::vector<int> more_signals;  // further ones taken while it was held (sent again, in order)
   bool step_over_site = false;  // reported at an int3 site: execute the original instruction first
   std::optional<user_regs_struct> regs;  // cache, valid while stopped
   bool regs_dirty = false;
+  std::uint64_t watch_generation = 0;  // of the debug registers last written to this thread
 };
 
 // Why the process stopped (or ended), as seen by the event loop.
 struct inferior_event {
-  enum class kind { breakpoint, step, signal, interrupt, exec, exited, killed } what;
+  // trap: an int3 of the program's own (not one of ours), already executed.
+  enum class kind {
+    breakpoint,
+    step,
+    signal,
+    interrupt,
+    exec,
+    exited,
+    killed,
+    watchpoint,
+    trap
+  } what;
   pid_t tid = 0;
-  int code = 0;          // signal number or exit status
+  int code = 0;          // signal number or exit status; watchpoint: the slots that fired
   std::uint64_t pc = 0;  // for breakpoints: the site address
 };
 
@@ -49,6 +66,14 @@ struct launch_options {
   // Its stdout and stderr go to pipes godbg reads (output_fd(), error_fd()) instead of godbg's
   // own: a front end that forwards the program's output (DAP's output events) asks for this.
   bool capture_output = false;
+};
+
+// A front end that must go on hearing its client while a run blocks (a DAP `next` over a long
+// call): `fd` is watched beside the program, and `readable` is called when it has input;
+// true ends the run as an interrupt (the client asked to pause or to go).
+struct front_end_watch {
+  int fd = -1;
+  std::function<bool()> readable;
 };
 
 class inferior final : public target {
@@ -64,6 +89,8 @@ class inferior final : public target {
   inferior& operator=(const inferior&) = delete;
 
   pid_t pid() const override { return pid_; }
+  // Whether the process still runs (or is stopped): false once it has exited or been killed,
+  // however godbg learnt it (a run, a step, a stop of every thread, ended_now()).
   bool live() const override { return alive_; }
   bool launched() const { return launched_; }
   bool alive() const { return alive_; }
@@ -89,16 +116,21 @@ class inferior final : public target {
   // Decides, for a breakpoint hit on one thread while the others still run, whether the hit is
   // reported (true) or the thread just goes on (false).
   using hit_filter = std::function<bool(pid_t tid, virt_addr site)>;
+  // The same for a hardware watchpoint's trap (`slots`: which debug registers fired); the
+  // thread is already past the access, so a hit not reported costs one stop of one thread.
+  using watch_filter = std::function<bool(pid_t tid, unsigned slots)>;
+
 
   // Resumes every thread and waits for the next event worth reporting; when it returns, every
   // thread is stopped (all-stop), except after exit.
-  inferior_event resume(const hit_filter& filter);
+  inferior_event resume(const hit_filter& filter, const watch_filter& watches = {},
+                        const front_end_watch& front_end = front_end_watch{});
   // The same in two halves, for a front end that listens to its user while the program runs:
   // begin_resume() lets every thread go; poll() handles what the threads did since (without
   // waiting, unless `block`) and returns the event once there is one worth reporting, every
   // thread stopped again. Between the two, wait_fd() becomes readable when a thread changed
   // state. The filter must outlive the run.
-  void begin_resume(const hit_filter& filter);
+  void begin_resume(const hit_filter& filter, const watch_filter& watches = {});
   std::optional<inferior_event> poll(bool block);
   bool running() const { return running_; }
   // A descriptor (a signalfd for SIGCHLD, which it blocks in godbg) that is readable whenever
@@ -118,17 +150,34 @@ class inferior final : public target {
     out_fd_ = err_fd_ = -1;
     return p;
   }
+
+  // Hardware watchpoints: debug register `slot` of every thread (new ones included, as they
+  // appear), or cleared with nullopt. Written at once to the stopped threads, to the others at
+  // their next stop.
+  void set_watch(int slot, const std::optional<hw_watch>& w);
+  const hw_watch_slots& watches() const { return watches_; }
   // Executes one instruction on `tid` alone.
   inferior_event single_step(pid_t tid);
   // Stops every thread now (an interrupt from the user while nothing is running is a no-op).
   void stop_all();
-  // Marks the thread as having reported at its current pc (so resume steps over an int3 there).
+  // Marks the thread as having reported at its current pc: resume executes the instruction
+  // there, under an int3 put there now or later, instead of reporting it again.
   void mark_reported(pid_t tid);
-  // The opposite: the thread has not yet executed an int3 at its pc (a program's entry stop).
-  void clear_reported(pid_t tid) { threads_.at(tid).step_over_site = false; }
 
   void kill();
+  // Lets go of the program, which goes on as if godbg had never been there: every thread
+  // stopped, every stop still pending consumed (an int3's trap included, its thread rewound),
+  // every int3 taken out, every signal godbg held back delivered, then PTRACE_DETACH.
   void detach();
+
+  // The program's end (exit status or signal), handed out once: to poll() or single_step()
+  // when they meet it, else to the first caller of take_end() (the session, which reports a
+  // death seen while doing something else: a command on a stopped program, a breakpoint set).
+  std::optional<inferior_event> take_end();
+  // While stopped: collects the deaths of threads that the kernel has ready, and says whether
+  // the program has ended. When it is on its way out (a SIGKILL pending, its leader a zombie),
+  // waits up to `grace` for the rest of its threads to die.
+  bool ended_now(int grace_ms);
 
   // Told of every thread the program creates (parent, child), as the clone happens; for the
   // startup report's thread births. Must not resume or stop anything.
@@ -156,11 +205,25 @@ class inferior final : public target {
   void drop_thread(pid_t tid);
   void flush_regs(thread_state& t);
   void resume_thread(thread_state& t);
-  void step_over(thread_state& t);
+  void keep_signal(thread_state& t, int sig);
+  void resend_signal(pid_t tid, int sig);
+  void step_over(pid_t tid);
+  // waitpid(-1): when nothing is left to wait for (ECHILD), the program is gone.
+  std::optional<wait_result> wait_any(bool nohang);
+  // Waits until thread `tid` stops (PTRACE_INTERRUPT after `patience_ms`), handling the
+  // others' events as while stopping everything.
+  void wait_for_stop(pid_t tid, int patience_ms);
+  void consume_pending_traps();
+  // Records the program's end and forgets its threads and sites.
+  void program_ended(const inferior_event& ev);
+  std::optional<inferior_event> poll_events(bool block);
+  inferior_event end_event();
   bool emulate_past_site(thread_state& t);
   // Handles a stop of a thread that is not the one being waited for; false if the event
   // ends the process.
   std::optional<inferior_event> classify(const wait_result& w, bool stopping_all);
+  std::optional<inferior_event> classify_stop(const wait_result& w, bool stopping_all);
+  std::optional<inferior_event> leader_death_after(pid_t tid);
   void wait_until_all_stopped();
   void forget_process();
   void await_fork_child(pid_t child);
@@ -171,6 +234,13 @@ class inferior final : public target {
   void let_go_of_vfork_children(bool kill_them);
   std::optional<inferior_event> on_exec();
   void reopen_memory();
+  bool watching() const;
+  // A watchpoint trap the watch filter of this run does not want reported.
+  bool unwanted(const inferior_event& ev) const;
+  void sync_watches(thread_state& t);
+  // Whether [a, a+n) overlaps a watched range: the emulated instruction must not hide an access.
+  bool touches_watch(std::uint64_t a, std::size_t n, bool write) const;
+  void clear_watches_for_detach();
 
   void restart_threads();
   inferior_event finish_run(inferior_event ev);
@@ -183,11 +253,13 @@ class inferior final : public target {
   int out_fd_ = -1, err_fd_ = -1;
   bool running_ = false;
   hit_filter filter_;
+  watch_filter watch_filter_;
   std::map<pid_t, thread_state> threads_;
   std::map<std::uint64_t, site> sites_;
-  std::vector<inferior_event> deferred_;      // events seen while stopping everything
-  std::optional<wait_result> deferred_exit_;  // the process ended during a step-over
-  std::set<pid_t> early_children_;            // forked children seen before their fork event
+  std::vector<inferior_event> deferred_;  // events seen while stopping everything
+  std::optional<inferior_event> end_;     // how the program ended, until handed out
+  bool end_taken_ = false;
+  std::set<pid_t> early_children_;  // forked children seen before their fork event
   // Threads stopped at PTRACE_EVENT_VFORK whose child (stopped, still traced) has not run yet:
   // the child shares our memory and our int3s, so it runs only inside run_vfork_window.
   struct pending_vfork {
@@ -204,6 +276,10 @@ class inferior final : public target {
   void forget_decoded(std::uint64_t lo, std::uint64_t hi);  // written over: decode again
   // Addresses whose int3 we took out: a thread may still report a trap from one of them.
   std::set<std::uint64_t> removed_sites_;
+  hw_watch_slots watches_;
+  std::uint64_t watch_generation_ = 0;
+  // Watchpoint traps met while single-stepping a thread over an int3 (or for stepi).
+  std::vector<inferior_event> watch_hits_;
 };
 
 }  // namespace godbg

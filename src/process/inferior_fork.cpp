@@ -80,34 +80,35 @@ void inferior::run_vfork_window(pid_t parent, pid_t child, bool stepping) {
   t.regs.reset();
   t.stopped = false;
   auto go = [&] {
-    if (stepping)
-      ptrace_ops::singlestep(parent, 0);
-    else
-      ptrace_ops::cont(parent, 0);
+    try {
+      if (stepping)
+        ptrace_ops::singlestep(parent, 0);
+      else
+        ptrace_ops::cont(parent, 0);
+    } catch (const thread_gone&) {
+      // Killed while held: its death comes by waitpid below.
+    }
   };
   go();
   for (;;) {
     if (termination_requested())
       fail("gave up waiting for vfork child {} of thread {} to exec", child, parent);
-    auto w = wait_thread(-1);
+    auto w = wait_any(false);
+    if (!alive_) return;
     if (!w) continue;
-    if (w->tid != parent) {
-      // The other threads are stopped: only their deaths (the program killed) come here.
+    if (w->tid != parent || w->what != wait_result::kind::stopped) {
+      // The other threads are stopped: only deaths come here (the parent's own, or all of
+      // them when the program is killed).
       if (auto ev = classify(*w, true)) deferred_.push_back(*ev);
       if (!alive_) return;
+      if (!threads_.count(parent)) break;
       continue;
     }
-    if (w->what != wait_result::kind::stopped) {
-      if (parent == pid_)
-        deferred_exit_ = *w;
-      else
-        drop_thread(parent);
-      return;
-    }
     t.stopped = true;
+    t.signal_stop = w->event == 0;
     t.regs.reset();
     if (w->event == PTRACE_EVENT_VFORK_DONE) break;
-    if (w->event == 0 && !(stepping && w->code == SIGTRAP)) t.pending_signal = w->code;
+    if (w->event == 0 && !(stepping && w->code == SIGTRAP)) keep_signal(t, w->code);
     t.stopped = false;
     go();
   }
@@ -118,11 +119,7 @@ void inferior::run_vfork_window(pid_t parent, pid_t child, bool stepping) {
 // What resume() does after a vfork window opened in the middle of its wait: report what came
 // up meanwhile, else let every thread go on.
 std::optional<inferior_event> inferior::resume_after_vfork() {
-  if (deferred_exit_) {
-    auto w = *deferred_exit_;
-    deferred_exit_.reset();
-    if (auto ev = classify(w, true)) return ev;
-  }
+  if (!alive_) return std::nullopt;  // poll() reports the end
   if (!deferred_.empty()) {
     auto ev = deferred_.front();
     deferred_.erase(deferred_.begin());
@@ -165,6 +162,9 @@ std::optional<inferior_event> inferior::on_exec() {
   threads_[pid_] = t;
   sites_.clear();
   removed_sites_.clear();
+  // The kernel cleared the debug registers with the old image; their addresses mean nothing now.
+  watches_ = {};
+  watch_hits_.clear();
   reopen_memory();
   return inferior_event{inferior_event::kind::exec, pid_, 0, 0};
 }

@@ -43,11 +43,18 @@ char process_state(pid_t pid) {
   return s[close + 2];
 }
 
-int tracer_of(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+int tracer_of(pid_t pid, pid_t tid = 0) {
+  std::ifstream in("/proc/" + std::to_string(pid) +
+                   (tid ? "/task/" + std::to_string(tid) : std::string()) + "/status");
   for (std::string line; std::getline(in, line);)
     if (line.rfind("TracerPid:", 0) == 0) return std::atoi(line.c_str() + 10);
   return 0;
+}
+
+thread_state fresh_thread(pid_t tid) {
+  thread_state t;
+  t.tid = tid;
+  return t;
 }
 
 int open_mem(pid_t pid) {
@@ -194,30 +201,69 @@ std::unique_ptr<inferior> inferior::attach(pid_t pid) {
   inf->pid_ = pid;
   inf->alive_ = true;
   // Seize every thread; repeat until the task list is stable, because a thread we have not
-  // seized yet can create another one behind our back.
+  // seized yet can create another one behind our back. (One that a seized thread creates is
+  // ours from birth, and cannot create any behind our back: it does not count as growth, or a
+  // program that makes threads all the time would keep us here.)
   for (bool grew = true; grew;) {
     grew = false;
     for (pid_t tid : task_ids(pid)) {
       if (inf->threads_.count(tid)) continue;
       // No EXITKILL: a program we attached to must outlive godbg, however godbg ends.
       long opts = ptrace_ops::options & ~ptrace_ops::exit_kill;
-      if (ptrace(PTRACE_SEIZE, tid, nullptr, reinterpret_cast<void*>(opts)) == -1) {
-        if (errno == ESRCH) continue;  // it exited meanwhile
-        int e = errno;
-        inf->alive_ = inf->threads_.empty() ? false : inf->alive_;
-        if (e == EPERM)
-          fail("attach {}: permission denied (ptrace_scope, capabilities, or another tracer)", pid);
-        fail("attach {}: {}", pid, std::strerror(e));
+      if (ptrace(PTRACE_SEIZE, tid, nullptr, reinterpret_cast<void*>(opts)) == 0) {
+        inf->threads_[tid] = fresh_thread(tid);
+        grew = true;
+        continue;
       }
-      thread_state t;
-      t.tid = tid;
-      inf->threads_[tid] = t;
-      grew = true;
+      int e = errno;
+      if (e == ESRCH) continue;  // it exited meanwhile
+      if (e == EPERM) {
+        // The kernel also says EPERM for a thread that is already ours (the clone of a thread
+        // seized a moment ago, traced from birth) and for one that is exiting (a zombie). Only
+        // a live thread traced by no one, or by someone else, is a refusal.
+        if (tracer_of(pid, tid) == getpid()) {
+          inf->threads_[tid] = fresh_thread(tid);
+          continue;
+        }
+        char st = thread_state_of(pid, tid);
+        if (st == 0 || st == 'Z' || st == 'X') continue;
+      }
+      inf->alive_ = inf->threads_.empty() ? false : inf->alive_;
+      if (e == EPERM) {
+        if (int other = tracer_of(pid, tid))
+          fail("attach {}: thread {} is traced by process {}", pid, tid, other);
+        fail("attach {}: permission denied (ptrace_scope, capabilities, or another tracer)", pid);
+      }
+      fail("attach {}: {}", pid, std::strerror(e));
     }
   }
-  if (inf->threads_.empty()) fail("attach {}: no such process", pid);
-  inf->mem_fd_ = open_mem(pid);
+  auto ended_during_attach = [&] {
+    inf->alive_ = false;
+    inf->threads_.clear();
+    fail("attach {}: the process ended during the attach", pid);
+  };
+  if (inf->threads_.empty()) {
+    if (process_state(pid) == 'Z' || ::kill(pid, 0) == -1) ended_during_attach();
+    fail("attach {}: no such process", pid);
+  }
+  try {
+    inf->mem_fd_ = open_mem(pid);
+  } catch (const error&) {
+    if (process_dying(pid)) {
+      inf->ended_now(1000);
+      if (!inf->alive_) ended_during_attach();
+    }
+    throw;
+  }
   inf->stop_all();
+  if (!inf->alive_) {
+    auto end = inf->end_event();
+    if (end.what == inferior_event::kind::exited)
+      fail("attach {}: the process exited during the attach, with status {}", pid, end.code);
+    if (end.code)
+      fail("attach {}: the process was killed by {} during the attach", pid, signal_name(end.code));
+    ended_during_attach();
+  }
   return inf;
 }
 
@@ -241,45 +287,6 @@ inferior::~inferior() {
   if (mem_fd_ != -1) close(mem_fd_);
   for (int fd : {sigchld_fd_, out_fd_, err_fd_})
     if (fd != -1) close(fd);
-}
-
-void inferior::kill() {
-  if (!alive_) return;
-  let_go_of_vfork_children(true);
-  ::kill(pid_, SIGKILL);
-  // Reap every thread so no zombie is left behind.
-  while (!threads_.empty()) {
-    auto w = wait_thread(-1);
-    if (!w) continue;
-    if (w->what != wait_result::kind::stopped) threads_.erase(w->tid);
-    if (w->tid == pid_ && w->what != wait_result::kind::stopped) break;
-  }
-  threads_.clear();
-  alive_ = false;
-  running_ = false;
-}
-
-void inferior::detach() {
-  if (!alive_) return;
-  try {
-    stop_all();
-  } catch (const error&) {
-    // godbg is ending and some thread would not stop (one in a vfork wait, say): the int3s
-    // come out through /proc/PID/mem all the same, the stopped threads are let go here and the
-    // kernel lets go of the others when godbg exits.
-    if (!terminate_pending) throw;
-  }
-  for (auto& [addr, s] : sites_) restore_site_bytes(addr, s);
-  sites_.clear();
-  let_go_of_vfork_children(false);
-  for (auto& [tid, t] : threads_) {
-    if (!t.stopped) continue;
-    flush_regs(t);
-    ptrace_ops::detach(tid, t.pending_signal);
-  }
-  threads_.clear();
-  alive_ = false;
-  running_ = false;
 }
 
 }  // namespace godbg

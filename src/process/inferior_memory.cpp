@@ -4,8 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <climits>
 #include <cerrno>
+#include <climits>
+#include <string>
 
 #include "common/error.hpp"
 #include "process/inferior.hpp"
@@ -14,7 +15,18 @@ namespace godbg {
 
 namespace {
 constexpr std::uint8_t int3 = 0xCC;
+
+// One write through /proc/PID/mem. A write that moves nothing (0, not -1: errno is stale then)
+// means the address space is gone: the program is exiting.
+void write_mem(int fd, std::uint64_t a, const std::uint8_t* p, std::size_t n,
+               const std::string& what) {
+  ssize_t done = pwrite(fd, p, n, off_t(a));
+  if (done == ssize_t(n)) return;
+  if (done >= 0) fail("{}: the program's memory is gone (it is exiting)", what);
+  if (errno == ESRCH) fail("{}: the program is gone", what);
+  fail_errno("{}", what);
 }
+}  // namespace
 
 bool inferior::read(virt_addr a, std::span<std::uint8_t> out) const {
   if (out.empty()) return true;
@@ -33,8 +45,8 @@ bool inferior::read(virt_addr a, std::span<std::uint8_t> out) const {
   return true;
 }
 
-void inferior::read_many(std::span<const std::uint64_t> addrs, std::size_t each,
-                         std::uint8_t* out, std::vector<char>& ok) const {
+void inferior::read_many(std::span<const std::uint64_t> addrs, std::size_t each, std::uint8_t* out,
+                         std::vector<char>& ok) const {
   ok.assign(addrs.size(), 0);
   if (each == 0 || !alive_) return;
   constexpr std::size_t batch = IOV_MAX;  // 1024 on Linux
@@ -77,8 +89,8 @@ void inferior::write(virt_addr a, std::span<const std::uint8_t> bytes) {
     buf[it->first - a.value()] = int3;
   }
   forget_decoded(a.value(), a.value() + buf.size());
-  ssize_t n = pwrite(mem_fd_, buf.data(), buf.size(), off_t(a.value()));
-  if (n != ssize_t(buf.size())) fail_errno("write {} bytes at {:#x}", buf.size(), a.value());
+  write_mem(mem_fd_, a.value(), buf.data(), buf.size(),
+            fmt::format("write {} bytes at {:#x}", buf.size(), a.value()));
 }
 
 void inferior::forget_decoded(std::uint64_t lo, std::uint64_t hi) {
@@ -95,8 +107,10 @@ void inferior::forget_decoded(std::uint64_t lo, std::uint64_t hi) {
 void inferior::insert_site_bytes(std::uint64_t a, site& s) {
   if (s.inserted) return;
   std::uint8_t orig = 0;
-  if (pread(mem_fd_, &orig, 1, off_t(a)) != 1) fail_errno("read the code byte at {:#x}", a);
-  if (pwrite(mem_fd_, &int3, 1, off_t(a)) != 1) fail_errno("insert a breakpoint at {:#x}", a);
+  ssize_t got = pread(mem_fd_, &orig, 1, off_t(a));
+  if (got == 0) fail("read the code byte at {:#x}: the program's memory is gone", a);
+  if (got != 1) fail_errno("read the code byte at {:#x}", a);
+  write_mem(mem_fd_, a, &int3, 1, fmt::format("insert a breakpoint at {:#x}", a));
   forget_decoded(a, a + 1);  // perhaps new code at an old site (after an exec)
   s.original = orig;
   s.inserted = true;
@@ -104,8 +118,8 @@ void inferior::insert_site_bytes(std::uint64_t a, site& s) {
 
 void inferior::restore_site_bytes(std::uint64_t a, site& s) {
   if (!s.inserted) return;
-  if (alive_ && pwrite(mem_fd_, &s.original, 1, off_t(a)) != 1)
-    fail_errno("remove the breakpoint at {:#x}", a);
+  if (alive_)
+    write_mem(mem_fd_, a, &s.original, 1, fmt::format("remove the breakpoint at {:#x}", a));
   s.inserted = false;
 }
 
@@ -124,7 +138,12 @@ void inferior::add_site(virt_addr a) {
 void inferior::remove_site(virt_addr a) {
   auto it = sites_.find(a.value());
   if (it == sites_.end()) return;
-  restore_site_bytes(it->first, it->second);
+  try {
+    restore_site_bytes(it->first, it->second);
+  } catch (const error&) {
+    // A program on its way out has no code left to mend; anything else is a real failure.
+    if (!process_dying(pid_)) throw;
+  }
   removed_sites_.insert(it->first);
   sites_.erase(it);
 }

@@ -1,6 +1,8 @@
-// The all-stop event loop: resume every thread, wait for an event worth reporting, stop every
-// thread before reporting it. Breakpoint hits seen while stopping the others are rewound to
-// their int3, so they are reported again on the next resume instead of being lost.
+// The stop half of the all-stop event loop: classify what a thread stopped for, stop every
+// thread before an event is reported, step over breakpoint sites, single-step (the running
+// half, resuming and polling, is inferior_resume.cpp). Breakpoint hits seen while stopping the
+// others are rewound to their int3, so they are reported again on the next resume instead
+// of being lost.
 #include <signal.h>
 #include <sys/ptrace.h>
 #include <sys/signalfd.h>
@@ -10,21 +12,22 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <utility>
 
 #include "arch_amd64/disassembler.hpp"
 #include "arch_amd64/single_step.hpp"
 #include "common/error.hpp"
 #include "process/inferior.hpp"
+#include "process/interrupt_flag.hpp"
 #include "process/ptrace_ops.hpp"
 
 namespace godbg {
 
 namespace {
-// Written by the SIGINT handler; the only way a signal handler can talk to the loop.
-std::atomic<bool> interrupt_pending{false};
-
 constexpr int si_kernel = 0x80;  // int3
 constexpr int trap_trace = 2;    // single-step
+constexpr int trap_hwbkpt = 4;   // a debug register (watchpoint)
+constexpr int trap_brkpt = 1;    // a system call's end seen by a single-step
 // Signals a user wants to see: faults and aborts. Everything else (SIGURG for preemption,
 // SIGPROF, SIGPIPE, SIGCHLD, ...) goes straight to the program.
 bool reported_signal(int sig) {
@@ -55,10 +58,6 @@ thread_state new_thread(pid_t tid) {
 }
 }  // namespace
 
-void inferior::request_interrupt() {
-  interrupt_pending = true;
-}
-
 std::vector<pid_t> inferior::thread_ids() const {
   std::vector<pid_t> out;
   for (auto& [tid, t] : threads_) out.push_back(tid);
@@ -86,8 +85,9 @@ void inferior::set_regs(pid_t tid, const user_regs_struct& r) {
   t.regs_dirty = true;
 }
 
+// A thread that is gone (the program killed) takes its registers with it: nothing to write.
 void inferior::flush_regs(thread_state& t) {
-  if (t.regs_dirty && t.regs) ptrace_ops::set_regs(t.tid, *t.regs);
+  if (t.regs_dirty && t.regs) ptrace_ops::set_regs_if_alive(t.tid, *t.regs);
   t.regs_dirty = false;
 }
 
@@ -97,50 +97,104 @@ void inferior::drop_thread(pid_t tid) {
 
 void inferior::mark_reported(pid_t tid) {
   auto& t = threads_.at(tid);
-  t.step_over_site = is_site(virt_addr(pc(tid)));
+  // Whatever is at the pc now or later (a breakpoint set there while stopped): a continue from
+  // a stop at a breakpoint's pc executes that instruction instead of reporting it again.
+  t.step_over_site = true;
 }
 
 void inferior::resume_thread(thread_state& t) {
   flush_regs(t);
-  int sig = t.pending_signal;
+  // Only a signal-delivery-stop can hand a signal over; from any other stop the kernel drops
+  // what PTRACE_CONT is given, so the signal is queued to the thread again instead.
+  int sig = t.signal_stop ? t.pending_signal : 0;
+  if (t.pending_signal && !t.signal_stop) resend_signal(t.tid, t.pending_signal);
+  for (int more : t.more_signals) resend_signal(t.tid, more);
+  t.more_signals.clear();
   t.pending_signal = 0;
   t.regs.reset();
   t.stopped = false;
+  t.signal_stop = false;
   t.step_over_site = false;
   t.interrupt_requested = false;
   ptrace_ops::cont_if_alive(t.tid, sig);
 }
 
+void inferior::keep_signal(thread_state& t, int sig) {
+  if (!sig) return;
+  if (!t.pending_signal)
+    t.pending_signal = sig;
+  else
+    t.more_signals.push_back(sig);
+}
+
+void inferior::resend_signal(pid_t tid, int sig) {
+  // A thread that is gone takes its signals with it, as it would without a debugger.
+  (void)tgkill(pid_, tid, sig);
+}
+
 // Executes the instruction under the int3 at the thread's pc with only that thread running,
-// so no other thread can slip past the briefly removed int3.
-void inferior::step_over(thread_state& t) {
-  std::uint64_t pc = regs(t.tid).rip;
-  auto it = sites_.find(pc);
-  bool lifted = it != sites_.end() && it->second.inserted;
-  if (lifted) restore_site_bytes(pc, it->second);
-  flush_regs(t);
-  t.regs.reset();
-  pid_t tid = t.tid;
-  for (int tries = 0; tries < 64; ++tries) {
-    ptrace_ops::singlestep(tid, 0);
+// so no other thread can slip past the briefly removed int3. A thread or a program that dies
+// meanwhile is no error: its death is recorded (the thread dropped, or the program's end kept
+// for poll() to report). Waits on every thread (waitpid(-1)): the process leader's own death is
+// reported only after every other thread's has been collected, so waiting for it alone could
+// never end.
+void inferior::step_over(pid_t tid) {
+  auto it = threads_.find(tid);
+  if (it == threads_.end() || !alive_) return;
+  std::uint64_t pc = 0;
+  try {
+    pc = regs(tid).rip;
+  } catch (const thread_gone&) {
+    it->second.step_over_site = false;
+    return;
+  }
+  auto site_it = sites_.find(pc);
+  bool lifted = site_it != sites_.end() && site_it->second.inserted;
+  if (lifted) restore_site_bytes(pc, site_it->second);
+  bool cut_short = false;  // interrupted before the instruction completed (a blocking syscall)
+  for (int tries = 0; tries < 64 && alive_; ++tries) {
+    auto ti = threads_.find(tid);
+    if (ti == threads_.end()) break;
+    flush_regs(ti->second);
+    ti->second.regs.reset();
+    ti->second.stopped = false;
+    ti->second.signal_stop = false;
+    try {
+      ptrace_ops::singlestep(tid, 0);
+    } catch (const thread_gone&) {
+      // Killed while held: its death's wait status is collected below.
+    }
     std::optional<wait_result> w;
-    while (!(w = wait_thread(tid))) {
+    bool asked_to_stop = false;
+    for (;;) {
+      w = wait_any(false);
+      if (!alive_) break;
+      if (!w) {
+        // A signal to godbg: SIGTERM, or Ctrl-C during a step over a syscall that blocks.
+        if (!asked_to_stop && (termination_requested() || interrupt_flag().load())) {
+          asked_to_stop = true;
+          ptrace_ops::interrupt(tid);
+        }
+        continue;
+      }
+      if (w->tid == tid && w->what == wait_result::kind::stopped) break;
+      // Every other thread is stopped: this is a death (the stepped thread's own, perhaps) or
+      // a new thread's first stop.
+      if (auto ev = classify(*w, true)) deferred_.push_back(*ev);
+      if (!alive_ || !threads_.count(tid)) break;
     }
-    if (w->what != wait_result::kind::stopped) {
-      // The instruction ended the thread (exit) or the process; the main loop sees the rest.
-      if (w->tid != pid_)
-        drop_thread(tid);
-      else
-        deferred_exit_ = *w;
-      break;
-    }
+    if (!alive_ || !w || w->tid != tid || w->what != wait_result::kind::stopped) break;
     auto& th = threads_.at(tid);
     th.stopped = true;
+    th.signal_stop = w->event == 0;
     th.regs.reset();
     if (w->event == PTRACE_EVENT_CLONE) {
-      pid_t child = pid_t(ptrace_ops::event_message(tid));
-      if (!threads_.count(child) && task_exists(pid_, child)) threads_[child] = new_thread(child);
-      if (on_clone) on_clone(tid, child);
+      try {
+        pid_t child = pid_t(ptrace_ops::event_message(tid));
+        if (!threads_.count(child) && task_exists(pid_, child)) threads_[child] = new_thread(child);
+        if (on_clone) on_clone(tid, child);
+      } catch (const thread_gone&) {
+      }
       continue;
     }
     if (w->event == PTRACE_EVENT_FORK) {
@@ -152,19 +206,49 @@ void inferior::step_over(thread_state& t) {
       if (!alive_ || !threads_.count(tid)) break;
       continue;
     }
+    if (w->event == PTRACE_EVENT_STOP && asked_to_stop) {
+      cut_short = true;
+      break;
+    }
     if (w->event == PTRACE_EVENT_STOP || w->event == PTRACE_EVENT_VFORK_DONE) continue;
     if (w->event != 0) break;
-    if (w->code == SIGTRAP) break;
+    if (w->code == SIGTRAP) {
+      // Stepped from the exec stop, the kernel reports the end of the execve system call as a
+      // step (TRAP_BRKPT, pc unchanged) before the first instruction ran: step again.
+      if (tries == 0 && regs(tid).rip == pc)
+        if (auto si = ptrace_ops::get_siginfo(tid); si && si->si_code == trap_brkpt) continue;
+      // The stepped instruction may have touched a watched address: the trap says single-step,
+      // DR6 says the rest.
+      if (watching())
+        if (unsigned slots = debug_registers::take_hits(tid))
+          watch_hits_.push_back({inferior_event::kind::watchpoint, tid, int(slots), 0});
+      break;
+    }
     // A signal arrived first. A fault caused by the instruction itself will not go away by
     // stepping again: leave it pending for the program's handler.
-    th.pending_signal = w->code;
+    keep_signal(th, w->code);
     if (reported_signal(w->code)) break;
   }
-  if (lifted) {
+  if (lifted && alive_) {
     auto again = sites_.find(pc);
-    if (again != sites_.end() && alive_) insert_site_bytes(pc, again->second);
+    if (again != sites_.end()) {
+      try {
+        insert_site_bytes(pc, again->second);
+      } catch (const error&) {
+        // Only a program on its way out loses its memory; otherwise a lost int3 is news.
+        if (!process_dying(pid_)) throw;
+      }
+    }
   }
-  if (threads_.count(tid)) threads_.at(tid).step_over_site = false;
+  if (auto ti = threads_.find(tid); ti != threads_.end()) {
+    ti->second.step_over_site = false;
+    if (cut_short) {
+      try {
+        ti->second.step_over_site = regs(tid).rip == pc && is_site(virt_addr(pc));
+      } catch (const thread_gone&) {
+      }
+    }
+  }
 }
 
 void inferior::stop_all() {
@@ -196,7 +280,7 @@ void inferior::wait_until_all_stopped() {
         fail("godbg is ending: gave up waiting for thread(s) {} to stop", tids);
       }
     }
-    auto w = wait_thread(-1, give_up.has_value());
+    auto w = wait_any(give_up.has_value());
     if (!w) {
       if (give_up) usleep(10'000);
       continue;
@@ -206,17 +290,28 @@ void inferior::wait_until_all_stopped() {
 }
 
 std::optional<inferior_event> inferior::classify(const wait_result& w, bool stopping_all) {
+  try {
+    return classify_stop(w, stopping_all);
+  } catch (const thread_gone&) {
+    // The thread died between its stop and our look at it (the program killed): its death's
+    // wait status comes next and tells the rest.
+    return std::nullopt;
+  }
+}
+
+std::optional<inferior_event> inferior::classify_stop(const wait_result& w, bool stopping_all) {
   pid_t tid = w.tid;
   if (w.what != wait_result::kind::stopped) {
     if (tid == pid_) {
       inferior_event ev{w.what == wait_result::kind::exited ? inferior_event::kind::exited
                                                             : inferior_event::kind::killed,
                         tid, w.code, 0};
-      forget_process();
+      program_ended(ev);
       return ev;
     }
-    if (early_children_.erase(tid) == 0) drop_thread(tid);
-    return std::nullopt;
+    if (early_children_.erase(tid) != 0) return std::nullopt;
+    drop_thread(tid);
+    return leader_death_after(tid);
   }
   auto it = threads_.find(tid);
   if (it == threads_.end()) {
@@ -233,14 +328,12 @@ std::optional<inferior_event> inferior::classify(const wait_result& w, bool stop
   }
   auto& t = it->second;
   t.stopped = true;
+  t.signal_stop = w.event == 0;
   t.regs.reset();
+  sync_watches(t);
   auto go_on = [&](int sig) -> std::optional<inferior_event> {
-    if (stopping_all) {
-      if (sig) t.pending_signal = sig;
-    } else {
-      t.pending_signal = sig;
-      resume_thread(t);
-    }
+    keep_signal(t, sig);
+    if (!stopping_all) resume_thread(t);
     return std::nullopt;
   };
 
@@ -303,140 +396,67 @@ std::optional<inferior_event> inferior::classify(const wait_result& w, bool stop
       set_regs(tid, r);
       return go_on(0);
     }
+    if (code == si_kernel) {
+      // The program's own int3 (runtime.Breakpoint(), one in assembly): reported like a
+      // breakpoint, never delivered (it would kill the program); the thread goes on past it.
+      std::uint8_t byte = 0;
+      if (read(virt_addr(pc - 1), {&byte, 1}) && byte == 0xCC) {
+        if (stopping_all) {  // executed again after the next resume
+          auto r = regs(tid);
+          r.rip = pc - 1;
+          set_regs(tid, r);
+          return std::nullopt;
+        }
+        return inferior_event{inferior_event::kind::trap, tid, 0, pc};
+      }
+    }
     if (code == trap_trace) {
       if (stopping_all) return std::nullopt;
       return inferior_event{inferior_event::kind::step, tid, 0, pc};
     }
+    if (code == trap_hwbkpt) {
+      // Already past the access, so it cannot be put back to happen again: seen while stopping
+      // everything, it waits in deferred_ like any event that cannot be rewound. No slot (a
+      // trap from a watchpoint just removed) is nobody's.
+      unsigned slots = debug_registers::take_hits(tid);
+      if (!slots) return go_on(0);
+      return inferior_event{inferior_event::kind::watchpoint, tid, int(slots), pc};
+    }
   }
   if (reported_signal(sig)) {
-    t.pending_signal = sig;
+    keep_signal(t, sig);
     return inferior_event{inferior_event::kind::signal, tid, sig, regs(tid).rip};
   }
   return go_on(sig);
 }
 
-void inferior::forget_process() {
-  alive_ = false;
-  running_ = false;
-  threads_.clear();
-  sites_.clear();
-}
-
-inferior_event inferior::resume(const hit_filter& filter) {
-  begin_resume(filter);
-  for (;;)
-    if (auto ev = poll(true)) return *ev;
-}
-
-void inferior::begin_resume(const hit_filter& filter) {
-  if (!alive_) fail("the program is not running");
-  if (running_) fail("the program is already running");
-  // A SIGTERM that came between two commands still counts.
-  interrupt_pending = termination_requested();
-  // The signalfd before any thread runs: SIGCHLD is ignored until it is blocked, so a thread that
-  // stopped before then would leave nothing for a waiting front end to wake on.
-  wait_fd();
-  filter_ = filter;
-  running_ = true;
-  // vfork children seen while stopping everything run now (inferior_fork.cpp).
-  run_vfork_windows();
-  // Events seen while stopping everything last time are reported before anything runs.
-  if (deferred_.empty()) restart_threads();
-}
-
-// Threads reported at an int3 execute the instruction under it first (alone), then all go.
-void inferior::restart_threads() {
-  for (auto& [tid, t] : threads_)
-    if (t.stopped && t.step_over_site && is_site(virt_addr(regs(tid).rip))) step_over(t);
-  if (deferred_exit_) {
-    auto w = *deferred_exit_;
-    deferred_exit_.reset();
-    if (auto ev = classify(w, false)) {
-      deferred_.insert(deferred_.begin(), *ev);
-      return;
-    }
+// The death of the last thread but the leader makes a dead leader's own exit status ready. The
+// kernel does not always say so (no SIGCHLD, no wake-up of a blocked waitpid: seen on Linux
+// 6.18 when the leader died first), so it is looked for right here, where that last death was
+// collected: otherwise the program's end could wait forever.
+std::optional<inferior_event> inferior::leader_death_after(pid_t tid) {
+  if (tid == pid_ || !alive_) return std::nullopt;
+  char st = thread_state_of(pid_, pid_);
+  if (st != 'Z' && st != 'X' && st != 0) return std::nullopt;
+  std::optional<wait_result> w;
+  try {
+    w = wait_thread(pid_, true);
+  } catch (const thread_gone&) {
+    return std::nullopt;  // reaped elsewhere: wait_any() will say the program is gone
   }
-  for (auto& [tid, t] : threads_)
-    if (t.stopped) resume_thread(t);
-}
-
-inferior_event inferior::finish_run(inferior_event ev) {
-  running_ = false;
-  filter_ = nullptr;
+  if (!w || w->what == wait_result::kind::stopped) return std::nullopt;
+  inferior_event ev{w->what == wait_result::kind::exited ? inferior_event::kind::exited
+                                                         : inferior_event::kind::killed,
+                    pid_, w->code, 0};
+  program_ended(ev);
   return ev;
 }
 
-void inferior::pause_running() {
-  if (!running_) return;
-  stop_all();
-}
-
-void inferior::continue_after_pause() {
-  if (!running_) return;
-  if (deferred_.empty()) restart_threads();
-}
-
-std::optional<inferior_event> inferior::poll(bool block) {
-  if (!running_) fail("the program is not running");
-  if (sigchld_fd_ != -1) {
-    // Drained first: whatever it announced is collected by the waitpid calls below.
-    signalfd_siginfo info;
-    while (::read(sigchld_fd_, &info, sizeof info) == ssize_t(sizeof info)) {
-    }
-  }
-  if (!deferred_.empty()) {
-    auto ev = deferred_.front();
-    deferred_.erase(deferred_.begin());
-    if (alive_ && threads_.count(ev.tid)) mark_reported(ev.tid);
-    return finish_run(ev);
-  }
-  for (;;) {
-    if (interrupt_pending.exchange(false)) {
-      stop_all();
-      pid_t tid = threads_.count(pid_) ? pid_ : (threads_.empty() ? pid_ : threads_.begin()->first);
-      return finish_run(inferior_event{inferior_event::kind::interrupt, tid, 0, 0});
-    }
-    auto w = wait_thread(-1, !block);
-    if (!w) {
-      if (!block) return std::nullopt;
-      continue;  // EINTR: look at the interrupt flag
-    }
-    auto ev = classify(*w, false);
-    if (!ev) continue;
-    if (ev->what == inferior_event::kind::exited || ev->what == inferior_event::kind::killed)
-      return finish_run(*ev);
-    if (ev->what == inferior_event::kind::breakpoint && filter_ &&
-        !filter_(ev->tid, virt_addr(ev->pc))) {
-      // Not reported. The fast path: apply the instruction under the int3 to this thread's
-      // registers and let it go on alone, while the others never stop. Else stop everything
-      // and single-step it with the int3 lifted.
-      auto& t = threads_.at(ev->tid);
-      if (emulate_past_site(t)) {
-        ++fast_passes_;
-        resume_thread(t);
-        continue;
-      }
-      stop_all();
-      threads_.at(ev->tid).step_over_site = true;
-      if (!deferred_.empty()) return poll(false);  // something else happened meanwhile
-      restart_threads();
-      continue;
-    }
-    stop_all();
-    if (alive_ && threads_.count(ev->tid)) mark_reported(ev->tid);
-    return finish_run(*ev);
-  }
-}
-
-int inferior::wait_fd() {
-  if (sigchld_fd_ != -1) return sigchld_fd_;
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGCHLD);
-  if (sigprocmask(SIG_BLOCK, &set, nullptr) == -1) fail_errno("block SIGCHLD");
-  sigchld_fd_ = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-  if (sigchld_fd_ == -1) fail_errno("create a signalfd for SIGCHLD");
-  return sigchld_fd_;
+// The run (running_) is left to end where it is waited for: poll() reports the end.
+void inferior::forget_process() {
+  alive_ = false;
+  threads_.clear();
+  sites_.clear();
 }
 
 bool inferior::emulate_past_site(thread_state& t) {
@@ -456,8 +476,11 @@ bool inferior::emulate_past_site(thread_state& t) {
   if (!cached->second.plan) return false;
   auto result = emulate(
       *cached->second.plan, regs_now,
-      [&](std::uint64_t a, std::span<std::uint8_t> out) { return read(virt_addr(a), out); },
+      [&](std::uint64_t a, std::span<std::uint8_t> out) {
+        return !touches_watch(a, out.size(), false) && read(virt_addr(a), out);
+      },
       [&](std::uint64_t a, std::span<const std::uint8_t> in) {
+        if (touches_watch(a, in.size(), true)) return false;
         try {
           write(virt_addr(a), in);
           return true;
@@ -474,20 +497,23 @@ inferior_event inferior::single_step(pid_t tid) {
   if (!alive_) fail("the program is not running");
   if (running_) fail("the program is running; interrupt it first");
   run_vfork_windows();
+  if (!alive_) return end_event();
+  if (!threads_.count(tid)) fail("no thread {}", tid);
+  step_over(tid);  // also lifts an int3 under the pc for the duration of the step
+  if (!alive_) return end_event();
   auto it = threads_.find(tid);
-  if (it == threads_.end()) fail("no thread {}", tid);
-  auto& t = it->second;
-  step_over(t);  // also lifts an int3 under the pc for the duration of the step
-  if (deferred_exit_) {
-    auto w = *deferred_exit_;
-    deferred_exit_.reset();
-    if (auto ev = classify(w, true)) return *ev;
-  }
-  if (!threads_.count(tid)) fail("thread {} exited during the step", tid);
-  auto& th = threads_.at(tid);
+  if (it == threads_.end()) fail("thread {} exited during the step", tid);
+  auto& th = it->second;
   if (th.pending_signal && reported_signal(th.pending_signal))
     return inferior_event{inferior_event::kind::signal, tid, th.pending_signal, pc(tid)};
   mark_reported(tid);
+  for (auto it = watch_hits_.begin(); it != watch_hits_.end(); ++it)
+    if (it->tid == tid) {
+      auto ev = *it;
+      watch_hits_.erase(it);
+      ev.pc = pc(tid);
+      return ev;
+    }
   return inferior_event{inferior_event::kind::step, tid, 0, pc(tid)};
 }
 
