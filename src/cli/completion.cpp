@@ -68,7 +68,7 @@ void variable_names(session& s, word_set& out, const std::string& prefix) {
 
 // The live goroutines' ids: the process is stopped whenever the prompt is shown.
 void goroutine_ids(session& s, word_set& out, const std::string& prefix) {
-  if (!s.has_process() || !s.runtime().available()) return;
+  if (!s.has_program() || !s.runtime().available()) return;
   for (auto& g : s.runtime().goroutines()) add_if(out, std::to_string(g.goid), prefix);
 }
 
@@ -110,23 +110,28 @@ std::vector<std::string> completions(session& s, const std::string& line_so_far,
   std::string_view previous = words.size() > consumed ? std::string_view(words.back()) : "";
   if (name == "help") {
     if (arg == 0) command_names(out, prefix, true);
-  } else if (name == "delete" || (name == "condition" && arg == 0)) {
+  } else if (name == "delete" || name == "enable" || name == "disable" || name == "toggle" ||
+             ((name == "condition" || name == "ignore" || name == "on" || name == "commands") &&
+              arg == 0)) {
     for (int id : s.breakpoints().ids()) add_if(out, std::to_string(id), prefix);
-  } else if (name == "break" || name == "tbreak" || name == "list" || name == "disassemble") {
+  } else if (name == "break" || name == "tbreak" || name == "trace" || name == "list" ||
+             name == "disassemble") {
     if (arg == 0)
       locations(s, out, prefix);
     else if (arg == 1 && name != "list" && name != "disassemble")
       add_if(out, "if", prefix);
   } else if (name == "regs") {
     register_names(out, prefix, "");
-  } else if (name == "print" || name == "x") {
+  } else if (name == "print" || name == "x" || name == "display") {
     if (prefix.starts_with("$"))
       register_names(out, prefix, "$");
-    else if (name == "print")
+    else if (name != "x")
       variable_names(s, out, prefix);
+  } else if (name == "watch" || name == "rwatch" || name == "awatch") {
+    variable_names(s, out, prefix);
   } else if (name == "thread") {
-    if (arg == 0 && s.has_process())
-      for (pid_t t : s.process().thread_ids()) add_if(out, std::to_string(t), prefix);
+    if (arg == 0 && s.has_program())
+      for (pid_t t : s.program().thread_ids()) add_if(out, std::to_string(t), prefix);
   } else if (name == "goroutine") {
     if (arg == 0)
       goroutine_ids(s, out, prefix);

@@ -4,10 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/names.hpp"
+#include "commands/names.hpp"
 #include "cli/printers.hpp"
-#include "process/ptrace_ops.hpp"
 #include "cli/stage_value_json.hpp"
+#include "process/ptrace_ops.hpp"
 
 namespace godbg {
 
@@ -19,16 +19,29 @@ json opt(const std::optional<T>& v) {
   return v ? json(*v) : json(nullptr);
 }
 
+// The readers below say "?" (a name, a file) and line 0 where they know nothing; the contract
+// says null. One place turns them into null, so no record says "function":"?".
+std::optional<std::string> known(const std::optional<std::string>& v) {
+  return v && !v->empty() && *v != "?" ? v : std::nullopt;
+}
+std::optional<int> known(const std::optional<int>& line) {
+  return line && *line > 0 ? line : std::nullopt;
+}
+
 // function/file/line are where pc is in the function asked about; "inlined" (only when there
 // are some) lists the calls inlined there that pc is in, innermost first, as the frames record
 // lists inlined frames.
 json location(const code_location& l) {
-  json j = {
-      {"pc", l.pc}, {"function", opt(l.function)}, {"file", opt(l.file)}, {"line", opt(l.line)}};
+  json j = {{"pc", l.pc},
+            {"function", opt(known(l.function))},
+            {"file", opt(known(l.file))},
+            {"line", opt(known(l.line))}};
   if (!l.inlined.empty()) {
     json calls = json::array();
     for (auto& c : l.inlined)
-      calls.push_back({{"function", c.function}, {"file", opt(c.file)}, {"line", opt(c.line)}});
+      calls.push_back({{"function", opt(known(std::optional<std::string>(c.function)))},
+                       {"file", opt(known(c.file))},
+                       {"line", opt(known(c.line))}});
     j["inlined"] = calls;
   }
   return j;
@@ -43,16 +56,32 @@ class json_printer : public reporter {
               {"path", r.path},       {"go_version", opt(r.go_version)},
               {"symbols", r.symbols}, {"attached", r.attached}};
     if (r.threads) j["threads"] = *r.threads;
+    j["layout"] = opt(r.layout);
+    if (r.layout_detail && r.layout != "table" && r.layout != "dwarf")
+      j["layout_detail"] = *r.layout_detail;
+    if (r.core) j["core"] = *r.core;
+    if (r.signal) j["signal"] = signal_name(*r.signal);
     emit(j);
   }
   void stop(const stop_record& r, const std::vector<source_line_record>&) override {
     json j = {{"event", "stop"}, {"reason", reason_name(r.reason)}};
     if (r.breakpoint) j["breakpoint"] = *r.breakpoint;
     if (r.signal) j["signal"] = signal_name(*r.signal);
+    if (r.reason == stop_reason::panic) j["panic"] = opt(r.panic);
+    if (r.reason == stop_reason::fatal) j["message"] = opt(r.message);
     j.update(location(r.where));
     j["tid"] = r.tid;
     j["goid"] = opt(r.goid);
     if (r.hits) j["hits"] = *r.hits;
+    if (r.reason == stop_reason::panic) j["panic"] = opt(r.panic);
+    if (r.reason == stop_reason::fatal) j["message"] = opt(r.message);
+    if (r.watch) {
+      j["watchpoint"] = r.watch->id;
+      j["expr"] = r.watch->expr;
+      j["old"] = opt(r.watch->old_text);
+      j["new"] = opt(r.watch->new_text);
+      if (r.watch->out_of_scope) j["out_of_scope"] = true;
+    }
     emit(j);
   }
   void exited(const exit_record& r) override {
@@ -80,13 +109,22 @@ class json_printer : public reporter {
   static json bp(const breakpoint_record& b) {
     json sites = json::array();
     for (auto& s : b.sites) sites.push_back(location(s));
-    return {{"id", b.id},
-            {"location", b.location},
-            {"sites", sites},
-            {"temporary", b.temporary},
-            {"enabled", b.enabled},
-            {"hits", b.hits},
-            {"condition", opt(b.condition)}};
+    json j = {{"id", b.id},
+              {"kind", kind_name(b.kind)},
+              {"location", b.location},
+              {"sites", sites},
+              {"temporary", b.temporary},
+              {"enabled", b.enabled},
+              {"hits", b.hits},
+              {"condition", opt(b.condition)},
+              {"hitcount", opt(b.hit_condition)},
+              {"ignore", b.ignore_count},
+              {"commands", b.commands}};
+    if (b.watch)
+      j["watch"] = {{"expr", b.watch->expr},       {"access", access_name(b.watch->access)},
+                    {"address", b.watch->address}, {"size", b.watch->size},
+                    {"type", opt(b.watch->type)},  {"goid", opt(b.watch->goid)}};
+    return j;
   }
   void breakpoint_set(const breakpoint_record& b) override { emit({{"breakpoint", bp(b)}}); }
   void breakpoints(const std::vector<breakpoint_record>& bs) override {
@@ -104,7 +142,13 @@ class json_printer : public reporter {
   void memory(const memory_record& m) override {
     std::string hex;
     for (auto b : m.bytes) hex += fmt::format("{:02x}", b);
-    emit({{"memory", {{"address", m.address}, {"bytes", hex}}}});
+    json j = {{"address", m.address}, {"bytes", hex}};
+    if (!m.units.empty()) {
+      j["format"] = std::string(1, m.format);
+      j["unit"] = m.unit;
+      j["units"] = m.units;
+    }
+    emit({{"memory", j}});
   }
   void source(const source_record& s) override {
     json arr = json::array();
@@ -131,14 +175,14 @@ class json_printer : public reporter {
     o += first_item_ ? "{" : ",{";
     first_item_ = false;
     o += "\"created_by\":";
-    str(o, g.created_by);
+    str(o, known(g.created_by));
     o += ",\"file\":";
-    str(o, g.where.file);
+    str(o, known(g.where.file));
     o += ",\"function\":";
-    str(o, g.where.function);
+    str(o, known(g.where.function));
     fmt::format_to(std::back_inserter(o), ",\"id\":{},\"line\":", g.id);
-    if (g.where.line)
-      fmt::format_to(std::back_inserter(o), "{}", *g.where.line);
+    if (auto line = known(g.where.line))
+      fmt::format_to(std::back_inserter(o), "{}", *line);
     else
       o += "null";
     fmt::format_to(std::back_inserter(o), ",\"pc\":{},\"raw_pc\":{}", g.where.pc, g.raw_pc);
@@ -149,7 +193,7 @@ class json_printer : public reporter {
       o += st.dump(-1, ' ', false, json::error_handler_t::replace);
     }
     o += ",\"start_function\":";
-    str(o, g.start_function);
+    str(o, known(g.start_function));
     o += ",\"status\":";
     str(o, std::optional<std::string>(g.status));
     o += ",\"tid\":";
@@ -173,9 +217,9 @@ class json_printer : public reporter {
                      {"main", t.main},
                      {"current", t.current},
                      {"pc", t.where.pc},
-                     {"function", opt(t.where.function)},
-                     {"file", opt(t.where.file)},
-                     {"line", opt(t.where.line)},
+                     {"function", opt(known(t.where.function))},
+                     {"file", opt(known(t.where.file))},
+                     {"line", opt(known(t.where.line))},
                      {"goid", opt(t.goid)},
                      {"m", opt(t.m)},
                      {"p", opt(t.p)}});
@@ -185,29 +229,75 @@ class json_printer : public reporter {
     json j = {{"expr", v.expr}, {"type", opt(v.type)}, {"text", v.text}};
     if (v.scalar)
       std::visit([&](auto&& x) { j["value"] = x; }, *v.scalar);
+    else if (v.text.starts_with("(unreadable"))
+      j["value"] = nullptr;  // unknown is null, never made up
     else
       j["value"] = v.text;
     return j;
   }
   void value(const value_record& v) override { emit(value_json(v)); }
+  void variables(const std::string& kind, const std::vector<value_record>& vars) override {
+    json arr = json::array();
+    for (const auto& v : vars) {
+      json j = value_json(v);
+      j["name"] = v.expr;
+      j.erase("expr");
+      arr.push_back(j);
+    }
+    emit({{kind, arr}});
+  }
+  void names(const std::string& kind, const std::vector<std::string>& names) override {
+    emit({{kind, names}});
+  }
+  void type_of(const std::string& expr, const std::string& type) override {
+    emit({{"expr", expr}, {"type", type}});
+  }
   void returned(const std::vector<value_record>& values) override {
     json arr = json::array();
     for (const auto& v : values) arr.push_back(value_json(v));
     emit({{"returned", arr}});
   }
-  void startup(const std::vector<startup_stage>& stages) override {
+  void startup(const startup_record& r) override {
     json arr = json::array();
-    for (auto& s : stages) {
+    for (auto& s : r.stages) {
       json values = json::object();
       for (auto& [k, v] : s.values) values[k] = to_json(v);
-      arr.push_back({{"stage", s.stage},
-                     {"t_us", s.t_us},
-                     {"tid", s.tid},
-                     {"goid", opt(s.goid)},
-                     {"summary", s.summary},
-                     {"values", values}});
+      json st = {{"stage", s.stage}, {"t_us", s.t_us},      {"dur_us", opt(s.dur_us)},
+                 {"tid", s.tid},     {"goid", opt(s.goid)}, {"summary", s.summary},
+                 {"values", values}};
+      if (s.stage == "init") {
+        st["package"] = opt(s.package);
+        st["bytes"] = opt(s.bytes);
+        st["allocs"] = opt(s.allocs);
+      }
+      arr.push_back(std::move(st));
     }
-    emit({{"startup", arr}});
+    json rec = {{"startup", arr}, {"clock", r.clock}};
+    if (r.init_summary) rec["init_summary"] = *r.init_summary;
+    if (r.profile_summary) rec["profile_summary"] = *r.profile_summary;
+    emit(rec);
+  }
+  void trace(const trace_record& r) override {
+    json vals = json::array();
+    for (const auto& v : r.values) {
+      json x = value_json(v);
+      x["name"] = v.expr;
+      x.erase("expr");
+      vals.push_back(std::move(x));
+    }
+    emit({{"event", "trace"},
+          {"kind", r.is_return ? "return" : "call"},
+          {"breakpoint", r.breakpoint},
+          {"function", r.function},
+          {r.is_return ? "returned" : "args", vals},
+          {"pc", r.pc},
+          {"tid", r.tid},
+          {"goid", opt(r.goid)}});
+  }
+  void display(const display_record& d) override {
+    json j = d.value ? value_json(*d.value) : json{{"expr", d.expr}, {"error", opt(d.error)}};
+    j["display"] = d.id;
+    emit(j);
   }
   void message(const std::string& m) override { emit({{"message", m}}); }
   void warning(const std::string& m) override { emit({{"warning", m}}); }

@@ -88,11 +88,11 @@ int read_key(FILE* in) {
 
 enum class got { line, abandoned, end };
 
-got read_line(bool tty, std::string& out) {
+got read_line(bool tty, const char* prompt, std::string& out) {
   if (!tty) return std::getline(std::cin, out) ? got::line : got::end;
   line_abandoned = false;
   take_interrupt();  // a Ctrl-C that stopped the program is not one for the prompt
-  char* l = readline("(godbg) ");
+  char* l = readline(prompt);
   if (line_abandoned) {
     std::free(l);
     return got::abandoned;
@@ -134,7 +134,8 @@ void run_repl(interpreter& in) {
   std::string last;
   std::string line;
   while (!in.quit_requested() && !termination_requested()) {
-    auto r = read_line(tty, line);
+    // Inside `commands N` ... `end`, gdb's ">" says the lines are being collected.
+    auto r = read_line(tty, in.collecting() ? ">" : "(godbg) ", line);
     if (r == got::end) {
       if (tty) std::fputs("\n", stdout);  // so the shell's prompt starts on a line of its own
       break;
@@ -151,11 +152,11 @@ void run_repl(interpreter& in) {
       continue;
     }
     if (line.find_first_not_of(" \t\r") == std::string::npos) {
-      if (last.empty()) continue;
+      if (last.empty() || in.collecting()) continue;
       line = last;
     } else {
       if (tty) remember(line, hist);
-      last = repeatable(line) ? line : "";
+      last = repeatable(line) && !in.collecting() ? line : "";
     }
     try {
       in.execute(line);

@@ -16,6 +16,10 @@ inline nlohmann::json to_json(const stage_value& v) {
           nlohmann::json a = nlohmann::json::array();
           for (const auto& e : x) a.push_back(to_json(e));
           return a;
+        } else if constexpr (std::is_same_v<T, stage_value::object>) {
+          nlohmann::json o = nlohmann::json::object();
+          for (const auto& [k, e] : x.fields) o[k] = to_json(e);
+          return o;
         } else {
           return x;
         }

@@ -13,13 +13,16 @@
 namespace godbg {
 
 int run_startup_report(interpreter& in, const std::vector<std::string>& args,
-                       const std::string& trace, bool keep_running) {
+                       const std::string& trace, const std::string& until, bool keep_running) {
   session& s = in.target_session();
   auto ctx = in.context();
   if (!s.bin().is_go()) fail("startup: {} is not a Go program", s.bin().path());
   report(ctx, s.launch(args));
-  auto res = trace_startup(s, startup_options{});
-  in.out().startup(res.stages);
+  startup_options opts;
+  if (!until.empty()) opts.until = until;
+  auto res = trace_startup(s, opts);
+  for (auto& w : res.warnings) in.out().warning(w);
+  in.out().startup(res.report);
   if (res.stopped_by) {
     // Ended before main.main: a crash, an exit, an interrupt. Say how, after the timeline.
     report(ctx, s.to_result(*res.stopped_by));

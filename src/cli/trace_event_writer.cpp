@@ -30,6 +30,52 @@ const std::map<std::string, std::vector<std::string>> phase_ends = {
 };
 }  // namespace
 
+// goroutine 1's sampled stacks from main.main to the until function, as a flame chart on a
+// track of its own: at each depth, consecutive samples with the same frames make one slice.
+static void add_samples(json& ev, const startup_result& r) {
+  if (r.samples.empty()) return;
+  constexpr int track = 1 << 30;  // no thread has that id
+  int pid = r.pid;
+  ev.push_back({{"name", "thread_name"},
+                {"ph", "M"},
+                {"ts", 0},
+                {"pid", pid},
+                {"tid", track},
+                {"args", {{"name", "goroutine 1, sampled (main.main on)"}}}});
+  struct open_frame {
+    std::string function;
+    std::uint64_t from;
+  };
+  std::vector<open_frame> open;
+  auto close_to = [&](std::size_t depth, std::uint64_t at) {
+    while (open.size() > depth) {
+      auto& f = open.back();
+      ev.push_back({{"name", f.function},
+                    {"cat", "sample"},
+                    {"ph", "X"},
+                    {"ts", f.from},
+                    {"dur", std::max<std::uint64_t>(at - f.from, 1)},
+                    {"pid", pid},
+                    {"tid", track},
+                    {"args", json::object()}});
+      open.pop_back();
+    }
+  };
+  std::uint64_t end = 0;
+  for (auto& smp : r.samples) {
+    std::uint64_t from = smp.t_us - std::min(smp.weight_us, smp.t_us);
+    std::size_t same = 0;
+    while (same < open.size() && same < smp.functions.size() &&
+           open[same].function == smp.functions[same])
+      ++same;
+    close_to(same, from);
+    for (std::size_t d = same; d < smp.functions.size(); ++d)
+      open.push_back({smp.functions[d], from});
+    end = smp.t_us;
+  }
+  close_to(0, end);
+}
+
 json startup_trace_events(const startup_result& r) {
   json ev = json::array();
   int pid = r.pid;
@@ -54,16 +100,17 @@ json startup_trace_events(const startup_result& r) {
                   {"tid", t.tid},
                   {"args", {{"sort_index", order++}}}});
   }
-  for (std::size_t i = 0; i < r.stages.size(); ++i) {
-    const auto& s = r.stages[i];
-    std::optional<std::uint64_t> dur = i < r.durations_us.size() ? r.durations_us[i] : std::nullopt;
+  const auto& stages = r.report.stages;
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    const auto& s = stages[i];
+    std::optional<std::uint64_t> dur = s.dur_us;
     if (!dur) {
       auto it = phase_ends.find(s.stage);
       if (it != phase_ends.end())
-        for (std::size_t j = i + 1; j < r.stages.size() && !dur; ++j)
+        for (std::size_t j = i + 1; j < stages.size() && !dur; ++j)
           for (auto& end : it->second)
-            if (r.stages[j].stage == end && r.stages[j].tid == s.tid) {
-              dur = r.stages[j].t_us - s.t_us;
+            if (stages[j].stage == end && stages[j].tid == s.tid) {
+              dur = stages[j].t_us - s.t_us;
               break;
             }
     }
@@ -90,8 +137,18 @@ json startup_trace_events(const startup_result& r) {
                       {"args", args}});
       continue;
     }
-    json e = {{"name", s.stage}, {"cat", "startup"}, {"ts", s.t_us},
-              {"pid", pid},      {"tid", s.tid},     {"args", values_of(s)}};
+    json args = values_of(s);
+    std::string name = s.stage;
+    if (s.stage == "init") {
+      // One slice per package, nested in its phase's slice on goroutine 1's thread.
+      name = "init " + s.package.value_or("?");
+      args["package"] = s.package ? json(*s.package) : json(nullptr);
+      args["bytes"] = s.bytes ? json(*s.bytes) : json(nullptr);
+      args["allocs"] = s.allocs ? json(*s.allocs) : json(nullptr);
+    }
+    json e = {{"name", name}, {"cat", s.stage == "init" ? "init" : "startup"},
+              {"ts", s.t_us}, {"pid", pid},
+              {"tid", s.tid}, {"args", args}};
     if (dur) {
       e["ph"] = "X";
       // A zero-length span is invisible: give it the clock's resolution.
@@ -102,13 +159,15 @@ json startup_trace_events(const startup_result& r) {
     }
     ev.push_back(std::move(e));
   }
-  return json{{"traceEvents", ev},
-              {"displayTimeUnit", "ms"},
-              {"otherData",
-               {{"program", r.program},
-                {"pid", pid},
-                {"complete", r.complete},
-                {"clock", "microseconds since the program's entry point, under godbg"}}}};
+  add_samples(ev, r);
+  return json{
+      {"traceEvents", ev},
+      {"displayTimeUnit", "ms"},
+      {"otherData",
+       {{"program", r.program},
+        {"pid", pid},
+        {"complete", r.complete},
+        {"clock", "microseconds of program time since its entry point: " + r.report.clock}}}};
 }
 
 void write_startup_trace(const std::string& path, const startup_result& r) {

@@ -18,14 +18,56 @@ std::span<const command_spec> command_table() {
        "Set a breakpoint that is deleted when first hit. LOC is as for break.",
        "tbreak runtime.schedinit\ntbreak main.go:12", false, cmd::tbreak},
       {"delete", {"clear", "d"}, "Breakpoints", "delete [N...]",
-       "Delete breakpoints N, or all of them. N is as breakpoints numbers them.", "delete 2\ndelete",
+       "Delete breakpoints N (watchpoints, tracepoints), or all of them. N is as breakpoints numbers them, or a range 2-5.", "delete 2\ndelete 1-3 7\ndelete",
        false, cmd::delete_},
-      {"condition", {"cond"}, "Breakpoints", "condition N [EXPR]",
-       "Stop at breakpoint N only when EXPR is true. No EXPR makes it unconditional.",
-       "condition 1 n == 3\ncondition 1", false, cmd::condition},
+      {"condition", {"cond"}, "Breakpoints", "condition N [EXPR] | condition -hitcount N [OP K]",
+       "Stop at breakpoint N only when EXPR is true. No EXPR makes it unconditional. With "
+       "-hitcount, stop only at hits whose count satisfies OP K (==, !=, <, <=, >, >=, % K: every "
+       "Kth).",
+       "condition 1 n == 3\ncondition 1\ncondition -hitcount 1 > 5\ncondition -hitcount 2 % 10", false, cmd::condition},
       {"breakpoints", {"info breakpoints", "bp", "i b"}, "Breakpoints", "breakpoints",
        "List breakpoints. Each shows where it is, its addresses and its hit count.", "breakpoints", false,
        cmd::breakpoints},
+      {"enable", {}, "Breakpoints", "enable [N...]",
+       "Enable breakpoints (watchpoints, tracepoints) N, or all. N may be a range: 2-5.",
+       "enable 2\nenable 1-3", false, cmd::enable},
+      {"disable", {}, "Breakpoints", "disable [N...]",
+       "Disable breakpoints N, or all: they stay listed but never stop. N may be a range.",
+       "disable 2\ndisable", false, cmd::disable},
+      {"toggle", {}, "Breakpoints", "toggle N...", "Enable a disabled breakpoint, disable an enabled one.",
+       "toggle 2", false, cmd::toggle},
+      {"ignore", {}, "Breakpoints", "ignore N COUNT",
+       "Pass over the next COUNT hits of breakpoint N (they are still counted).", "ignore 1 5", false,
+       cmd::ignore},
+      {"on", {}, "Breakpoints", "on N CMD",
+       "Run CMD each time breakpoint N stops the program (after the stop is shown). Repeatable.",
+       "on 1 print n\non 1 bt 3", false, cmd::on},
+      {"commands", {}, "Breakpoints", "commands [N]",
+       "Give breakpoint N (the last one set, without N) the commands on the lines that follow, up "
+       "to a line saying end; they run at each stop it causes. `silent` first hides the stop; "
+       "a `continue` among them goes on. In command files too.",
+       "commands 1\nprint n\ncontinue\nend", false, cmd::commands},
+      {"watch", {}, "Breakpoints", "watch [-r|-w|-rw] EXPR",
+       "Set a hardware watchpoint on what EXPR names (a variable, field or element, 1 to 32 "
+       "bytes, or *ADDRESS for 8 bytes): the program stops at each write (-w, the default), read "
+       "(-r) or both (-rw), on every thread, with the old and the new value. A local's "
+       "watchpoint follows its goroutine's stack when it grows and ends when its frame returns. "
+       "Four debug registers: at most four 8-byte watchpoints.",
+       "watch main.Counter\nwatch -rw p.X\nwatch total", false, cmd::watch},
+      {"rwatch", {}, "Breakpoints", "rwatch EXPR", "gdb's read watchpoint: watch -r EXPR.",
+       "rwatch main.Counter", false, cmd::rwatch},
+      {"awatch", {}, "Breakpoints", "awatch EXPR", "gdb's access watchpoint: watch -rw EXPR.",
+       "awatch main.Counter", false, cmd::awatch},
+      {"trace", {}, "Breakpoints", "trace LOC [if COND]",
+       "Set a tracepoint: each hit prints one line (function, arguments, goroutine, thread) and "
+       "another when the call returns (the values returned), and the program goes on. LOC is as "
+       "for break, or /REGEX/ (or a REGEX that names no function) for every function it matches.",
+       "trace main.step\ntrace main.step if i % 100 == 0\ntrace /^main\\.work/", false, cmd::trace},
+      {"display", {}, "Data", "display [EXPR]",
+       "Show EXPR at every stop, in the selected frame. Without EXPR, show them all now.",
+       "display n\ndisplay p.X", false, cmd::display},
+      {"undisplay", {}, "Data", "undisplay [N...]", "Stop showing display N (all without N).",
+       "undisplay 1", false, cmd::undisplay},
       {"continue", {"c", "cont"}, "Running", "continue",
        "Resume every thread. They run until a breakpoint, a signal, the end of the program or "
        "Ctrl-C stops them.",
@@ -40,8 +82,20 @@ std::span<const command_spec> command_table() {
        cmd::step},
       {"next", {"n"}, "Running", "next", "Run to the next source line in this function.", "next", true,
        cmd::next},
-      {"finish", {"stepout", "fin"}, "Running", "finish", "Run until the current function returns, and show the values it returned.",
+      {"finish", {"stepout", "fin", "so"}, "Running", "finish",
+       "Run until the selected frame returns, and show the values it returned. A panic that "
+       "unwinds the frame stops in the first deferred call it runs, or where a recover resumes.",
        "finish", true, cmd::finish},
+      {"until", {}, "Running", "until LOC",
+       "Run until LOC is reached in this frame or a caller (recursive calls pass it), or until "
+       "this frame returns.", "until main.go:40", false, cmd::until},
+      {"advance", {}, "Running", "advance LOC",
+       "Run until LOC is reached in any frame, or until this frame returns.",
+       "advance main.work", false, cmd::advance},
+      {"restart", {"run", "r"}, "Running", "restart [ARGS...]",
+       "Launch the program again (killing it if it runs), with ARGS as its arguments if given. "
+       "Breakpoints stay, set again at their locations, their hit counts back to 0.",
+       "restart\nrun\nrestart -v input.txt", false, cmd::restart},
       {"bt", {"backtrace", "stack", "where"}, "Stack and source", "bt [N]",
        "Show the call stack. Of the selected goroutine or thread, N frames at most.", "bt\nbt 10",
        false, cmd::bt},
@@ -64,14 +118,41 @@ std::span<const command_spec> command_table() {
        "Show the current thread's registers. Flags are decoded, fs_base is included; NAMEs "
        "pick some.",
        "regs\nregs rip rsp fs_base", false, cmd::regs},
-      {"print", {"p"}, "Data", "print EXPR",
-       "Evaluate EXPR and show it as Go does. In the selected frame: locals, arguments, package "
-       "variables, registers ($rsp), fields, indexing, pointers, len/cap and integer "
-       "arithmetic (+ - * / %). Interfaces show their dynamic type.",
-       "print main.Count\nprint n\nprint p.X*2 + 1\nprint $rip", false, cmd::print},
-      {"x", {"examinemem"}, "Data", "x ADDR [N]",
-       "Show N bytes of memory at ADDR (default 64). As hex and ASCII; breakpoints never show.",
-       "x $rsp 32\nx 0xc000012000", false, cmd::examine},
+      {"print", {"p"}, "Data", "print[/FMT] EXPR",
+       "Evaluate a Go expression in the selected frame and show it as Delve does: locals, "
+       "arguments, package variables (pkg.Var, \"net/http\".DefaultClient), $registers, every "
+       "operator with Go's typing, conversions, indexing, slicing, x.(T), len, cap, min, max. "
+       "/x /o /t /d /u /c show integers in hex, octal, binary, signed, unsigned, as a character.",
+       "print main.Count\nprint p.X*2 + 1\nprint s[1:3]\nprint err.(*os.PathError).Path\np/x n",
+       false, cmd::print},
+      {"whatis", {}, "Data", "whatis EXPR", "Show the type of a Go expression.",
+       "whatis p\nwhatis p.X + 1", false, cmd::whatis},
+      {"set", {"set var", "set variable"}, "Data", "set LVALUE = EXPR",
+       "Assign to a variable, field, element, *p or $register with Go's assignment rules. Strings "
+       "and slices take values the program already holds.",
+       "set n = 5\nset p.X = p.Y\nset $rax = 0\nset var s = other", false, cmd::set},
+      {"locals", {"info locals"}, "Data", "locals [REGEX]",
+       "Show the selected frame's local variables (captures of a closure too) with their values. "
+       "(x) marks an x that an inner block's x hides.",
+       "locals\nlocals ^err", false, cmd::locals},
+      {"args", {"info args"}, "Data", "args [REGEX]",
+       "Show the selected frame's arguments and named results with their values.", "args", false,
+       cmd::args},
+      {"vars", {"info variables"}, "Data", "vars [REGEX]",
+       "Show package variables whose names match REGEX, with their values.",
+       "vars ^main\\.\nvars Counter", false, cmd::vars},
+      {"funcs", {"info functions"}, "Data", "funcs [REGEX]", "List functions matching REGEX.",
+       "funcs ^main\\.", false, cmd::funcs},
+      {"types", {"info types"}, "Data", "types [REGEX]", "List types matching REGEX.",
+       "types ^main\\.", false, cmd::types},
+      {"sources", {"info sources"}, "Data", "sources [REGEX]",
+       "List the program's source files matching REGEX.", "sources main.go", false,
+       cmd::sources},
+      {"x", {"examinemem"}, "Data", "x[/NFU] ADDR [N]",
+       "Show memory at ADDR (a number, $register, function or Go expression): N bytes as hex "
+       "and ASCII (default 64), or gdb's /NFU: N units of U (b h w g) bytes in format F (x d "
+       "u o t a c f s). Breakpoints never show.",
+       "x $rsp 32\nx/4xg $rsp\nx/s p.Name\nx/8xb &buf", false, cmd::examine},
       {"goroutines", {"grs", "info goroutines"}, "Goroutines and threads", "goroutines [-t] [-s STATUS] [-f FUNC] [-n N]",
        "List goroutines. Each shows id, status, wait reason, where, start function and thread; "
        "-s STATUS and -f FUNC (start function) filter, -n N shows N at most, -t adds stacks.",
@@ -96,6 +177,11 @@ std::span<const command_spec> command_table() {
        "Let the program go on without godbg. Every breakpoint is removed first.", "detach", false,
        cmd::detach},
       {"kill", {}, "Session", "kill", "Kill the program; godbg stays.", "kill", false, cmd::kill},
+      {"dump", {"gcore", "generate-core-file"}, "Session", "dump FILE",
+       "Write a core file of the stopped program: every thread's registers, its mappings and "
+       "its writable memory, as the kernel writes one. gdb, Delve (dlv core) and godbg core "
+       "PROG FILE open it.",
+       "dump /tmp/prog.core", false, cmd::dump},
       {"quit", {"exit", "q"}, "Session", "quit",
        "Leave godbg. A launched program is killed, an attached one detached.", "quit", false,
        cmd::quit},

@@ -37,7 +37,7 @@ void goroutines(command_context& c, const command_args& a) {
           w[i]));
     }
   }
-  s.process();  // fails when nothing runs
+  s.program();  // fails when nothing runs
   auto& out = c.out;
   bool begun = false;
   std::size_t total = 0;
@@ -59,7 +59,7 @@ void goroutine(command_context& c, const command_args& a) {
     return;
   }
   auto id = parse_integer<std::int64_t>(a.words[0], "a goroutine id");
-  s.process();
+  s.program();
   if (!rt.available()) fail("goroutine: the Go runtime's layout is unknown for this program");
   auto g = rt.find_goroutine(id);
   if (!g) fail("goroutine: no goroutine {}", id);

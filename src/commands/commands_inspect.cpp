@@ -31,7 +31,7 @@ std::uint64_t address_arg(session& s, const scope& where, const std::string& w) 
   if (!w.empty() && w[0] == '$') {
     auto* r = register_by_name(w.substr(1));
     if (!r) fail("{}: no such register", w);
-    return read_register(s.process().regs(where.tid), *r);
+    return read_register(s.program().regs(where.tid), *r);
   }
   if (!w.empty() && w[0] == '*') return s.resolve_location(w).front().value();
   if (s.has_binary()) {
@@ -41,6 +41,9 @@ std::uint64_t address_arg(session& s, const scope& where, const std::string& w) 
   return s.resolve_location(w).front().value();
 }
 }  // namespace
+
+// x/NFU ADDR: gdb's count, format and unit; ADDR may be any Go expression.
+void examine_units(command_context& c, const std::string& spec, const std::string& where);
 
 namespace cmd {
 
@@ -100,7 +103,7 @@ void list(command_context& c, const command_args& a) {
     file_line = try_parse_integer<int>(std::string_view(spec).substr(colon + 1), sign::refused);
   if (spec.empty() || line_only) {
     // Around the selected frame's line (or a line of its file).
-    if (!s.has_process()) fail("the program is not running; give a location: list main.main");
+    if (!s.has_program()) fail("the program is not running; give a location: list main.main");
     auto frames = stack_in(s, c.where(), std::size_t(c.where().frame) + 1);
     if (frames.size() <= std::size_t(c.where().frame))
       fail("no current location; give one: list main.main");
@@ -139,7 +142,7 @@ void list(command_context& c, const command_args& a) {
 void disassemble(command_context& c, const command_args& a) {
   auto& s = c.s;
   std::uint64_t start = 0, end = 0, pc = 0;
-  bool running = s.has_process();
+  bool running = s.has_program();
   if (running) {
     // The scope's frame: where the thread or goroutine is in it.
     auto where = c.where();
@@ -165,7 +168,7 @@ void disassemble(command_context& c, const command_args& a) {
     if (end <= start || end - start > (1u << 20)) end = start + 256;
   }
   std::vector<std::uint8_t> code(end - start);
-  bool ok = running ? s.process().read(virt_addr(start), code) : false;
+  bool ok = running ? s.program().read(virt_addr(start), code) : false;
   if (!ok && s.has_binary()) {
     auto bytes = s.bin().elf().bytes_at(s.bias().to_file(virt_addr(start)), code.size());
     if (!bytes) fail("cannot read code at {:#x}", start);
@@ -193,7 +196,7 @@ void regs(command_context& c, const command_args& a) {
   auto& s = c.s;
   auto where = c.where();
   if (where.tid == 0) fail("regs: goroutine {} runs on no thread", where.goid.value_or(0));
-  const auto& r = s.process().regs(where.tid);
+  const auto& r = s.program().regs(where.tid);
   std::vector<register_record> out;
   if (a.words.empty()) {
     for (auto& v : register_values(r)) out.push_back({std::string(v.name), v.value, v.display});
@@ -213,13 +216,21 @@ void regs(command_context& c, const command_args& a) {
 
 void examine(command_context& c, const command_args& a) {
   auto& s = c.s;
-  if (a.words.empty()) throw usage_error("usage: x ADDR [N]");
+  if (a.words.empty()) throw usage_error("usage: x[/NFU] ADDR [N]");
+  if (a.words[0][0] == '/') {
+    std::string rest = a.rest.substr(a.words[0].size());
+    auto b = rest.find_first_not_of(" \t");
+    rest = b == std::string::npos ? "" : rest.substr(b);
+    if (rest.empty()) throw usage_error("usage: x/NFU ADDR");
+    examine_units(c, a.words[0].substr(1), rest);
+    return;
+  }
   std::uint64_t addr = address_arg(s, c.where(), a.words[0]);
   long n = int_arg(a, 1, 64, "a byte count", 1, 1 << 20);
   memory_record m;
   m.address = addr;
   m.bytes.resize(std::size_t(n));
-  s.process().read_or_fail(virt_addr(addr), m.bytes);
+  s.program().read_or_fail(virt_addr(addr), m.bytes);
   c.out.memory(m);
 }
 

@@ -30,7 +30,8 @@ void startup(command_context& c, const command_args& a) {
         "and run startup again");
   }
   auto res = trace_startup(s, o);
-  c.out.startup(res.stages);
+  for (auto& w : res.warnings) c.out.warning(w);
+  c.out.startup(res.report);
   if (res.stopped_by)
     report(c, s.to_result(*res.stopped_by));
   else if (res.final_event)

@@ -32,8 +32,8 @@ class recording_reporter : public reporter {
       std::variant<start_record, stop_entry, exit_record, frames_entry,
                    std::vector<register_record>, breakpoint_record, std::vector<breakpoint_record>,
                    std::vector<instruction_record>, memory_record, source_record, goroutines_entry,
-                   std::vector<thread_record>, value_record, std::vector<startup_stage>,
-                   message_entry>;
+                   std::vector<thread_record>, value_record, startup_record,
+                   message_entry, trace_record, display_record>;
 
   void start(const start_record& r) override { log_.emplace_back(r); }
   void stop(const stop_record& r, const std::vector<source_line_record>& c) override {
@@ -54,7 +54,9 @@ class recording_reporter : public reporter {
   }
   void threads(const std::vector<thread_record>& t) override { log_.emplace_back(t); }
   void value(const value_record& v) override { log_.emplace_back(v); }
-  void startup(const std::vector<startup_stage>& s) override { log_.emplace_back(s); }
+  void startup(const startup_record& s) override { log_.emplace_back(s); }
+  void trace(const trace_record& t) override { log_.emplace_back(t); }
+  void display(const display_record& d) override { log_.emplace_back(d); }
   void message(const std::string& m) override {
     log_.emplace_back(message_entry{message_entry::kind::message, m});
   }

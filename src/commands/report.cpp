@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "commands/commands.hpp"
+#include "commands/interpreter.hpp"
 #include "commands/reporter.hpp"
 #include "debugger/session.hpp"
 
@@ -16,7 +17,14 @@ void report(command_context& c, const run_result& r) {
   if (stop.reason == stop_reason::exec && stop.exec_path)
     c.out.message(
         fmt::format("process {} is executing new program: {}", c.s.process().pid(), *stop.exec_path));
-  c.out.stop(stop, c.s.source_context(stop.where, 2, 2));
+  // gdb's `silent` first in a breakpoint's commands: the stop is not shown, its commands run.
+  bool silent = !stop.breakpoints.empty();
+  for (int id : stop.breakpoints) {
+    auto* bp = c.s.breakpoints().find(id);
+    if (!bp || bp->commands.empty() || bp->commands.front() != "silent") silent = false;
+  }
+  if (!silent) c.out.stop(stop, c.s.source_context(stop.where, 2, 2));
+  c.in.stopped(c, stop);
 }
 
 void report(command_context& c, const session_start& st) {

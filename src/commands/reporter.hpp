@@ -36,7 +36,35 @@ class reporter {
   virtual void returned(const std::vector<value_record>& values) {
     for (const auto& v : values) value(v);
   }
-  virtual void startup(const std::vector<startup_stage>&) = 0;
+  // locals, args, vars: each variable as a value record whose expr is its name.
+  virtual void variables(const std::string& kind, const std::vector<value_record>& vars) {
+    (void)kind;
+    for (const auto& v : vars) value(v);
+  }
+  // funcs, types, sources: names, one a line.
+  virtual void names(const std::string& kind, const std::vector<std::string>& names) {
+    (void)kind;
+    for (const auto& n : names) message(n);
+  }
+  // whatis EXPR
+  virtual void type_of(const std::string& expr, const std::string& type) {
+    (void)expr;
+    message(type);
+  }
+  virtual void startup(const startup_record&) = 0;
+  // A tracepoint's line, as the program runs past it (a call, or its return).
+  virtual void trace(const trace_record& r) {
+    std::string line = (r.is_return ? "<< " : ">> ") + r.function + (r.is_return ? " =>" : "");
+    for (const auto& v : r.values) line += " " + v.expr + "=" + v.text;
+    message(line);
+  }
+  // An expression `display` shows at every stop.
+  virtual void display(const display_record& d) {
+    if (d.value)
+      value(*d.value);
+    else
+      warning(d.expr + ": " + d.error.value_or("unavailable"));
+  }
   // A line for people only (help, confirmations); JSON mode prints {"message": ...}.
   virtual void message(const std::string&) = 0;
   virtual void warning(const std::string&) = 0;

@@ -1,6 +1,7 @@
 #include "debugger/describe.hpp"
 
 #include "dwarf/binary.hpp"
+#include "dwarf/object_set.hpp"
 
 namespace godbg {
 
@@ -15,6 +16,14 @@ code_location describe_pc(const binary* bin, load_bias bias, std::uint64_t pc) {
     loc.line = pos->line;
   }
   return loc;
+}
+
+code_location describe_pc(const object_set* objects, const binary* bin, load_bias bias,
+                          std::uint64_t pc) {
+  if (objects)
+    if (const loaded_object* o = objects->at(virt_addr(pc)); o && !o->is_main)
+      return describe_pc(o->bin.get(), o->bias, pc);
+  return describe_pc(bin, bias, pc);
 }
 
 }  // namespace godbg

@@ -37,7 +37,12 @@ std::optional<run_result> event_loop::wait_once(int timeout_ms) {
     ::poll(nullptr, 0, timeout_ms);
     return std::nullopt;
   }
-  int n = ::poll(fds.data(), fds.size(), timeout_ms);
+  // Insurance: the kernel does not announce every change of a traced program with SIGCHLD (a
+  // dead leader's status after its last thread's, inferior::leader_death_after), so a running
+  // target is looked at every quarter second even when its descriptor stays quiet.
+  int wait_ms = timeout_ms;
+  if (target_fd != -1 && (wait_ms < 0 || wait_ms > 250)) wait_ms = 250;
+  int n = ::poll(fds.data(), fds.size(), wait_ms);
   if (n < 0 && errno != EINTR) fail_errno("wait for the program and for input");
   // A signal (Ctrl-C, SIGTERM) interrupted the wait: the target's poll sees its flag.
   if (n < 0 || (target_fd != -1 && fds[0].revents)) {

@@ -7,14 +7,16 @@
 #include <filesystem>
 
 #include "common/error.hpp"
-#include "goruntime/go_runtime.hpp"
 #include "debugger/session.hpp"
+#include "goruntime/go_runtime.hpp"
 
 namespace godbg {
 
 void session::on_exec(stop_record& rec) {
   pid_t pid = proc_->pid();
+  forget_libraries();  // before internal_ goes: it holds the r_brk stop
   internal_.clear();
+  traps_.forget();
   site_refs_.clear();  // the inferior dropped its int3 sites with the old address space
   runtime_.reset();
   current_tid_ = pid;
@@ -35,20 +37,62 @@ void session::on_exec(stop_record& rec) {
   }
   rec.exec_path = exe.string();
 
+  resolve_breakpoints_again(false, &rec.warnings);
+  if (bin_) traps_.install(*this);
+}
+
+void session::resolve_breakpoints_again(bool addresses, std::vector<std::string>* warnings) {
   for (int id : breakpoints_.ids()) {
     auto* bp = breakpoints_.find(id);
+    bp->pending_returns.clear();  // internal stops, dropped above
+    if (bp->kind == breakpoint_kind::watchpoint) {
+      // Its memory went with the old image (the kernel cleared the debug registers too).
+      if (warnings)
+        warnings->push_back(fmt::format(
+            "watchpoint {} ({}) deleted: the memory it watched is gone", id, bp->spec));
+      breakpoints_.remove(id);
+      continue;
+    }
     bp->sites.clear();
-    if (!bin_ || bp->spec.empty() || bp->spec[0] == '*') continue;
+    if (!bin_ || bp->spec.empty() || (bp->spec[0] == '*' && !addresses)) continue;
     std::vector<virt_addr> sites;
     try {
       sites = resolve_location(bp->spec);
-      for (auto a : sites) retain_site(a);
+      if (bp->enabled)
+        for (auto a : sites) retain_site(a);
     } catch (const error&) {
-      for (auto a : sites) release_site(a);
+      if (bp->enabled)
+        for (auto a : sites) release_site(a);
       continue;  // pending: nothing of that name in the new program
     }
     bp->sites = sites;
   }
+}
+
+session_start session::restart(const std::optional<std::vector<std::string>>& program_args) {
+  if (!bin_) fail("no program loaded");
+  if (has_process()) {
+    if (!proc_->launched())
+      fail("restart: godbg attached to process {}; detach first, then run it", proc_->pid());
+    kill();
+  }
+  std::vector<std::string> argv = args_.empty() ? std::vector<std::string>{bin_->path()} : args_;
+  if (program_args) {
+    argv.resize(1);
+    argv.insert(argv.end(), program_args->begin(), program_args->end());
+  }
+  // Every int3 site and internal stop belonged to the old process (and, for PIE, its addresses).
+  internal_.clear();
+  traps_.forget();
+  site_refs_.clear();
+  for (int id : breakpoints_.ids()) {
+    auto* bp = breakpoints_.find(id);
+    bp->sites.clear();
+    bp->hits = 0;
+  }
+  auto out = launch(argv, launch_options_);
+  resolve_breakpoints_again(true);
+  return out;
 }
 
 }  // namespace godbg

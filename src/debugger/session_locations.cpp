@@ -1,18 +1,38 @@
 // Turning what users type into addresses, and addresses into what users read.
+#include <regex>
+#include <set>
+
 #include "arch_amd64/go_prologue.hpp"
 #include "common/error.hpp"
 #include "common/parse_integer.hpp"
 #include "debugger/describe.hpp"
 #include "debugger/session.hpp"
+#include "dwarf/dwarf_info.hpp"
+#include "debugger/stepping/prologue.hpp"
 #include "dwarf/gopclntab.hpp"
 
 namespace godbg {
 
+namespace {
+constexpr std::size_t max_regex_functions = 2000;
+
+// A Go function's name as its source spells it: main.(*Map[go.shape.int]).Set is main.(*Map).Set.
+std::string without_type_arguments(std::string_view name) {
+  std::string out;
+  int depth = 0;
+  for (char c : name) {
+    if (c == '[') ++depth;
+    if (depth == 0) out += c;
+    if (c == ']' && depth > 0) --depth;
+  }
+  return out;
+}
+}  // namespace
+
 std::optional<std::uint64_t> session::function_breakpoint_address(const function_info& f) const {
-  if (f.is_asm || !bin_->is_go()) return bias_.to_virt(f.entry).value();
-  auto code = bin_->elf().bytes_at(f.entry, std::min<std::uint64_t>(64, f.end - f.entry));
-  if (!code) return bias_.to_virt(f.entry).value();
-  return bias_.to_virt(file_addr(skip_go_prologue(*code, f.entry.value()))).value();
+  if (!bin_->is_go()) return bias_.to_virt(f.entry).value();
+  // Where Delve stops for `break F`: past the stack-bound check, on the func line.
+  return bias_.to_virt(first_pc_after_prologue(*bin_, f)).value();
 }
 
 std::vector<virt_addr> session::resolve_location(const std::string& spec) {
@@ -36,8 +56,8 @@ session::resolved_location session::resolve(const std::string& spec) {
     int line = 0;
     if (line_only) {
       // A bare line number means a line of the file we are stopped in.
-      if (!has_process()) fail("{}: no current file; use FILE:LINE", spec);
-      auto where = describe(process().pc(current_tid_));
+      if (!has_program()) fail("{}: no current file; use FILE:LINE", spec);
+      auto where = describe(program().pc(current_tid_));
       if (!where.file) fail("{}: no current file; use FILE:LINE", spec);
       file = *where.file;
       line = *line_only;
@@ -53,13 +73,65 @@ session::resolved_location session::resolve(const std::string& spec) {
     }
     return {out, std::nullopt};
   }
-  auto f = b.function_by_name(spec);
-  if (!f) fail("{}: no function of that name", spec);
-  return {{virt_addr(*function_breakpoint_address(*f))}, f->name};
+  if (auto f = b.function_by_name(spec))
+    return {{virt_addr(*function_breakpoint_address(*f))}, f->name};
+  std::vector<function_info> fns;
+  if (spec.size() > 2 && spec.front() == '/' && spec.back() == '/') {
+    // Delve's /REGEX/: every function whose name it matches.
+    std::regex re;
+    try {
+      re = std::regex(spec.substr(1, spec.size() - 2));
+    } catch (const std::regex_error& e) {
+      fail("{}: not a regular expression: {}", spec, e.what());
+    }
+    fns = b.functions_where(
+        [&](std::string_view n) { return std::regex_search(n.begin(), n.end(), re); },
+        max_regex_functions + 1);
+    if (fns.size() > max_regex_functions)
+      fail("{}: matches more than {} functions; say which", spec, max_regex_functions);
+    if (fns.empty()) fail("{}: no function matches", spec);
+  } else {
+    // A generic function by its source name: every instantiation. The compiler's shape
+    // instantiations (main.Sum[go.shape.int]) hold the code; the wrappers with concrete type
+    // arguments only call them, so they are left out when there are shaped ones.
+    if (spec.find('[') == std::string::npos && spec.find('.') != std::string::npos)
+      fns = b.functions_where(
+          [&](std::string_view n) {
+            return n.find('[') != std::string_view::npos && without_type_arguments(n) == spec;
+          },
+          max_regex_functions);
+    bool shaped = std::any_of(fns.begin(), fns.end(), [](const function_info& f) {
+      return f.name.find("go.shape.") != std::string::npos;
+    });
+    if (shaped)
+      std::erase_if(fns, [](const function_info& f) {
+        return f.name.find("go.shape.") == std::string::npos;
+      });
+    if (fns.empty()) {
+      // A function with no body of its own (an inlined closure, say): each copy inlined into
+      // another function, at the copy's first instruction.
+      if (auto* dw = b.dwarf()) {
+        resolved_location out;
+        for (auto pc : dw->inlined_copies(spec)) out.sites.push_back(bias_.to_virt(pc));
+        if (!out.sites.empty()) return out;
+      }
+      if (objects_)  // a C function of a shared library (libc's nanosleep)
+        if (auto lib = objects_->function_by_name(spec); lib && !lib->object->is_main)
+          return {{lib->object->bias.to_virt(lib->info.entry)}, lib->info.name};
+      fail("{}: no function of that name", spec);
+    }
+  }
+  resolved_location out;
+  std::set<std::uint64_t> seen;
+  for (auto& f : fns)
+    if (auto a = function_breakpoint_address(f); a && seen.insert(*a).second)
+      out.sites.push_back(virt_addr(*a));
+  out.function_sites = true;
+  return out;
 }
 
 code_location session::describe(std::uint64_t pc) const {
-  return describe_pc(bin_.get(), bias_, pc);
+  return describe_pc(objects_.get(), bin_.get(), bias_, pc);
 }
 
 code_location session::describe_in(std::uint64_t pc, const std::string& function) const {
@@ -82,7 +154,11 @@ code_location session::describe_in(std::uint64_t pc, const std::string& function
 }
 
 code_location session::describe_site(const user_breakpoint& bp, virt_addr site) const {
-  return bp.function ? describe_in(site.value(), *bp.function) : describe(site.value());
+  if (bp.function) return describe_in(site.value(), *bp.function);
+  if (bp.function_sites && bin_)
+    if (auto f = bin_->function_at(bias_.to_file(site)))
+      return describe_in(site.value(), strip_abi_suffix(f->name));
+  return describe(site.value());
 }
 
 std::vector<source_line_record> session::source_context(const code_location& where, int before,

@@ -4,16 +4,17 @@
 // layout's source; the runtime's wait reason strings read from the process match the table; Ms, Ps
 // and GOMAXPROCS are sane.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <string>
 
-#include "goruntime/go_runtime.hpp"
-#include "debugger/stack/goroutine_stacks.hpp"
-#include "goruntime/runtime_layout_table.hpp"
 #include "debugger/session.hpp"
+#include "debugger/stack/goroutine_stacks.hpp"
 #include "demo_paths.hpp"
 #include "dwarf/dwarf_info.hpp"
+#include "goruntime/go_runtime.hpp"
+#include "goruntime/runtime_layout_table.hpp"
 
 using namespace godbg;
 
@@ -22,10 +23,18 @@ namespace {
 // The waiters demo stopped in main.checkpoint.
 struct stopped_demo {
   session s;
-  explicit stopped_demo(const std::string& path) {
+  // by_address: the breakpoint at main.checkpoint's entry, found in the symbol table alone (a
+  // function breakpoint reads the DWARF line table for the prologue's end).
+  explicit stopped_demo(const std::string& path, bool by_address = false) {
     s.load(path);
     s.launch({path});
-    s.add_breakpoint("main.checkpoint", false);
+    if (by_address) {
+      auto f = s.bin().function_by_name("main.checkpoint");
+      REQUIRE(f);
+      s.add_breakpoint(fmt::format("*{:#x}", s.bias().to_virt(f->entry).value()), false);
+    } else {
+      s.add_breakpoint("main.checkpoint", false);
+    }
     s.resume();
   }
   ~stopped_demo() {
@@ -128,7 +137,7 @@ TEST_CASE("layouts come from the exact table row, without opening DWARF; variant
     for (const char* variant : {"normal", "pie", "stripped"}) {
       CAPTURE(go);
       CAPTURE(variant);
-      stopped_demo d(test::demo(go, variant, "waiters"));
+      stopped_demo d(test::demo(go, variant, "waiters"), true);
       REQUIRE(d.s.has_process());
       auto& rt = d.s.runtime();
       CHECK(rt.layout_source() == std::optional<std::string>("table"));

@@ -8,12 +8,12 @@
 #include <map>
 
 #include "demo_paths.hpp"
-#include "dwarf/dwarf_expr.hpp"
 #include "dwarf/dwarf_go_maps.hpp"
 #include "dwarf/dwarf_info.hpp"
 #include "dwarf/dwarf_location.hpp"
-#include "dwarf/dwarf_value_format.hpp"
 #include "dwarf/dwarf_variables.hpp"
+#include "dwarf/go_eval.hpp"
+#include "dwarf/go_shown.hpp"
 
 using namespace godbg;
 
@@ -77,6 +77,16 @@ std::vector<std::uint8_t> read_global(const dwarf_info& info, const fake_memory&
   REQUIRE(mem.read(addr->value(), bytes));
   *type = v->type;
   return bytes;
+}
+
+// The value on one line, as locals and JSON show it.
+std::string format_value(const go_type& t, std::span<const std::uint8_t> b,
+                         const memory_reader& mem, print_limits lim = {},
+                         std::function<const go_type*(std::uint64_t)> dyn = {}) {
+  printer_env pe;
+  pe.mem = mem;
+  pe.type_of_descriptor = std::move(dyn);
+  return write_shown(load_shown(pe, t, std::nullopt, b, lim), false);
 }
 
 go_type make_type(go_kind k, std::string name, std::uint64_t size) {
@@ -242,27 +252,31 @@ TEST_CASE("format: maps laid out by hand with the binary's own map types") {
     mem.put(grp, g);
     std::vector<std::uint8_t> value(8);
     std::memcpy(value.data(), &hdr, 8);
-    CHECK(format_value(mt, value, mem.reader()) == "map[string]int [\"gopher\": 13, \"ken\": 82]");
+    // In the order the map holds them, as Delve shows them.
+    CHECK(format_value(mt, value, mem.reader()) == "map[string]int [\"ken\": 82, \"gopher\": 13]");
     auto contents = read_map(mt, hdr, mem.reader(), 1);
     CHECK(contents.entries.size() == 1);
     CHECK(contents.truncated);
-    format_options few;
-    few.max_elements = 1;
+    print_limits few;
+    few.max_array = 1;
     CHECK(format_value(mt, value, mem.reader(), few).ends_with(", ...+1 more]"));
-    expr_env env;
+    eval_env env;
     env.read_memory = mem.reader();
-    env.lookup = [&](std::string_view n) -> std::optional<go_value> {
+    env.type_named = [&](std::string_view n) { return info->type_by_name(n); };
+    env.local = [&](std::string_view n) -> std::optional<go_value> {
       if (n != "m") return std::nullopt;
       go_value v;
       v.type = &mt;
       v.bytes = value;
       return v;
     };
-    go_value ken = evaluate_expression("m[\"ken\"]", env);
-    CHECK(format_value(*ken.type, ken.bytes, mem.reader()) == "82");
-    go_value n = evaluate_expression("len(m)", env);
-    CHECK(format_value(*n.type, n.bytes, mem.reader()) == "2");
-    CHECK_THROWS_WITH(evaluate_expression("m[\"rob\"]", env), doctest::Contains("not in map"));
+    evaluator ev(env);
+    auto show = [&](const std::string& e) {
+      return ev.show(ev.evaluate(parse_expression(e)), false);
+    };
+    CHECK(show("m[\"ken\"]") == "82");
+    CHECK(show("len(m)") == "2");
+    CHECK_THROWS_WITH(show("m[\"rob\"]"), doctest::Contains("not in map"));
   }
 }
 
@@ -292,8 +306,9 @@ TEST_CASE("format: hand-made types") {
   go_type point = make_type(go_kind::struct_, "main.point", 16);
   go_type ptr = make_type(go_kind::pointer, "*main.point", 8);
   ptr.elem = &point;
-  CHECK(format_value(ptr, le(0xc000012345, 8), mem.reader()) == "(*main.point)(0xc000012345)");
-  CHECK(format_value(ptr, le(0, 8), mem.reader()) == "(*main.point)(nil)");
+  CHECK(format_value(ptr, le(0xc000012345, 8), mem.reader()) ==
+        "*(unreadable cannot read 16 bytes at 0xc000012345)");
+  CHECK(format_value(ptr, le(0, 8), mem.reader()) == "*main.point nil");
 
   // Strings with escapes, and unreadable data.
   go_type str = make_type(go_kind::string, "string", 16);
@@ -305,7 +320,7 @@ TEST_CASE("format: hand-made types") {
   CHECK(format_value(str, sv, mem.reader()) == "\"a\\\"\\nb\"");
   p = 0xdead0000;
   std::memcpy(sv.data(), &p, 8);
-  CHECK(format_value(str, sv, mem.reader()).starts_with("<unreadable"));
+  CHECK(format_value(str, sv, mem.reader()) == "(unreadable cannot read 4 bytes at 0xdead0000)");
 
   // A long slice is cut.
   go_type slice = make_type(go_kind::slice, "[]uint8", 24);
@@ -317,8 +332,8 @@ TEST_CASE("format: hand-made types") {
   std::memcpy(hdr.data(), &data, 8);
   std::memcpy(hdr.data() + 8, &len, 8);
   std::memcpy(hdr.data() + 16, &cap, 8);
-  format_options opt;
-  opt.max_elements = 3;
+  print_limits opt;
+  opt.max_array = 3;
   CHECK(format_value(slice, hdr, mem.reader(), opt) ==
         "[]uint8 len: 100, cap: 128, [7,7,7,...+97 more]");
 
@@ -331,9 +346,9 @@ TEST_CASE("format: hand-made types") {
   std::memcpy(iv.data(), &rtype, 8);
   std::memcpy(iv.data() + 8, &val, 8);
   mem.put(0x7100, le(std::uint32_t(-3), 4));
-  format_options dyn;
-  dyn.dynamic_type = [&](std::uint64_t a) { return a == 0x7000 ? &i32 : nullptr; };
-  CHECK(format_value(eface, iv, mem.reader(), dyn) == "interface {}(int32) -3");
+  CHECK(format_value(eface, iv, mem.reader(), {}, [&](std::uint64_t a) {
+          return a == 0x7000 ? &i32 : nullptr;
+        }) == "interface {}(int32) -3");
 }
 
 TEST_CASE("location: evaluation with fake registers and memory") {
@@ -429,20 +444,24 @@ TEST_CASE("expressions: against the waiters' globals in the file image") {
     auto info = dwarf_info::open(path);
     REQUIRE(info);
     auto mem = load_image(path);
-    expr_env env;
+    eval_env env;
     env.read_memory = mem.reader();
-    env.type_by_name = [&](std::string_view n) { return info->type_by_name(n); };
-    env.lookup = [&](std::string_view n) -> std::optional<go_value> {
+    env.type_named = [&](std::string_view n) { return info->type_by_name(n); };
+    env.package = "main";
+    env.package_path = [](std::string_view n) -> std::optional<std::string> {
+      if (n == "main") return std::string(n);
+      return std::nullopt;
+    };
+    env.global = [&](std::string_view n) -> std::optional<go_value> {
       auto v = info->global_variable(n);
-      if (!v) v = info->global_variable("main." + std::string(n));
       if (!v) return std::nullopt;
       location_context ctx;
       ctx.read_memory = mem.reader();
       return variable_value(*v, ctx);
     };
-    auto show = [&](std::string_view e) {
-      go_value v = evaluate_expression(e, env);
-      return format_value(*v.type, v.bytes, mem.reader());
+    evaluator ev(env);
+    auto show = [&](const std::string& e) {
+      return ev.show(ev.evaluate(parse_expression(e)), false);
     };
     CHECK(show("main.Counter") == "41");
     CHECK(show("Counter") == "41");
@@ -455,37 +474,18 @@ TEST_CASE("expressions: against the waiters' globals in the file image") {
     CHECK(show("Greeting[0]") == "104");
     CHECK(show("(*&main.Origin).X") == "3");
     CHECK(show("(&main.Origin).X") == "3");
-    auto p = evaluate_expression("&main.Origin", env);
-    CHECK(format_value(*p.type, p.bytes, mem.reader()).starts_with("(*main.point)(0x"));
-    CHECK_THROWS_WITH(evaluate_expression("main.Primes[5]", env),
-                      doctest::Contains("out of range"));
-    CHECK_THROWS_WITH(evaluate_expression("main.Origin.Z", env), doctest::Contains("no field Z"));
-    CHECK_THROWS_WITH(evaluate_expression("nosuch", env), doctest::Contains("no variable"));
-    CHECK_THROWS(evaluate_expression("main.Counter]", env));
-    CHECK_THROWS(evaluate_expression("*main.Counter", env));
-    CHECK_THROWS(evaluate_expression("", env));
+    CHECK(show("Counter*2 + len(Primes)") == "87");
+    CHECK(show("&main.Origin").starts_with("(*main.point)(0x"));
+    CHECK(show("main.Primes[1:3]") == "[]int len: 2, cap: 4, [3,5]");
+    CHECK_THROWS_WITH(show("main.Primes[5]"),
+                      "1:13: runtime error: index out of range [5] with length 5");
+    CHECK_THROWS_WITH(show("main.Origin.Z"),
+                      "1:1: main.Origin.Z undefined (type main.point has no field or method Z)");
+    CHECK_THROWS_WITH(show("nosuch"), "1:1: undefined: nosuch");
+    CHECK_THROWS_WITH(show("main.Counter]"), "1:13: unexpected ']': no opening bracket matches it");
+    CHECK_THROWS_WITH(
+        show("*main.Counter"),
+        "1:2: invalid operation: cannot indirect main.Counter (variable of type int)");
+    CHECK_THROWS_WITH(show(""), "1:1: empty expression");
   }
-}
-
-TEST_CASE("expressions: integer arithmetic with Go's precedence, wrapping and errors") {
-  expr_env env;  // no variables, no memory: literals only
-  auto eval = [&](std::string_view e) {
-    go_value v = evaluate_expression(e, env);
-    REQUIRE(v.type);
-    CHECK(v.type->kind == go_kind::int_);
-    return std::int64_t(load_le(v.bytes, 0, 8));
-  };
-  CHECK(eval("1+2*3") == 7);
-  CHECK(eval("(1+2)*3") == 9);
-  CHECK(eval("7/2") == 3);
-  CHECK(eval("-7/2") == -3);  // truncated toward zero, as in Go
-  CHECK(eval("-7 % 3") == -1);
-  CHECK(eval("10 - 2 - 3") == 5);  // left to right
-  CHECK(eval("-(4-10)") == 6);
-  CHECK(eval("0x10 + 1") == 17);
-  CHECK(eval("9223372036854775807 + 1") == std::numeric_limits<std::int64_t>::min());
-  CHECK_THROWS_WITH(evaluate_expression("5 % 0", env), doctest::Contains("division by zero"));
-  CHECK_THROWS_WITH(evaluate_expression("5 / (3-3)", env), doctest::Contains("division by zero"));
-  CHECK_THROWS(evaluate_expression("1 +", env));
-  CHECK_THROWS_WITH(evaluate_expression("a/b", env), doctest::Contains("no variable named a/b"));
 }

@@ -154,6 +154,13 @@ TEST_CASE("known values, by hand from runtime2.go") {
   CHECK(l26->ncpu_var == "runtime.numCPUStartup");
   CHECK(wait_reason_string(*l26, 0) == std::nullopt);
   CHECK(wait_reason_string(*l26, 255) == std::nullopt);
+
+  // go1.27: m.signalSecret became a bool and m.cheaprand a uint32 beside a new cheaprand64.
+  const auto* l27 = runtime_layout_for("go1.27.3");
+  REQUIRE(l27);
+  CHECK(l27->m_size == l26->m_size + 8);
+  CHECK(l27->g_goid == 152);
+  CHECK(l27->m_curg == l26->m_curg);
 }
 
 TEST_CASE("every minor 1.19-1.26 has a row; patch releases pick theirs") {
@@ -171,11 +178,15 @@ TEST_CASE("every minor 1.19-1.26 has a row; patch releases pick theirs") {
   CHECK(runtime_layout_for("go1.23.0")->m_alllink != runtime_layout_for("go1.23.12")->m_alllink);
   CHECK(runtime_layout_for("go1.22.0 X:boringcrypto") == runtime_layout_for("go1.22.5"));
   CHECK(runtime_layout_for("go1.18.10") == nullptr);
+  // go1.27's row starts at the first release extracted (1.27.3): earlier patches are unknown.
   CHECK(runtime_layout_for("go1.27.0") == nullptr);
-  CHECK(runtime_layout_for("devel go1.27-abc") == nullptr);
-  CHECK(runtime_layout_for("go1.27-devel_abc") == nullptr);
+  CHECK(runtime_layout_for("go1.27.3")->minor == 27);
+  CHECK(runtime_layout_for("go1.27.9")->minor == 27);
+  CHECK(runtime_layout_for("go1.28.0") == nullptr);
+  CHECK(runtime_layout_for("devel go1.28-abc") == nullptr);
+  CHECK(runtime_layout_for("go1.28-devel_abc") == nullptr);
   CHECK(runtime_layout_for("") == nullptr);
-  CHECK(newest_runtime_layout().minor == 26);
+  CHECK(newest_runtime_layout().minor == 27);
   CHECK(all_runtime_layouts().size() >= 8);
 }
 

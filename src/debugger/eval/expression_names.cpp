@@ -53,13 +53,17 @@ std::vector<std::string> expression_names(session& s, std::string_view prefix) {
   std::set<std::string> out;
   if (!s.has_binary()) return {};
   std::string package;
-  if (s.has_process()) {
+  if (s.has_program()) {
     try {
       file_addr pc = s.bias().to_file(virt_addr(frame_in(s, s.selected()).pc));
       if (auto fn = s.bin().function_at(pc)) package = package_of_function(fn->name);
       if (auto* dw = s.bin().dwarf())
-        for (const auto& v : dw->locals_at(pc))
-          if (is_identifier(v.name) && v.name.starts_with(prefix)) out.insert(v.name);
+        for (const auto& v : dw->locals_at(pc)) {
+          // An escaped variable is &x in DWARF and x to the user.
+          std::string_view name = v.name;
+          if (name.starts_with("&")) name.remove_prefix(1);
+          if (is_identifier(name) && name.starts_with(prefix)) out.insert(std::string(name));
+        }
     } catch (const error&) {
       // No frame to speak of (or unreadable DWARF): the globals still complete.
     }

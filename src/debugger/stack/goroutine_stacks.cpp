@@ -61,7 +61,7 @@ std::vector<frame_record> saved_stack(session& s, std::uint64_t pc, std::uint64_
   r.set(reg_id::rip, pc);
   r.set(reg_id::rsp, sp);
   if (bp) r.set(reg_id::rbp, bp);
-  return unwind(&s.bin(), s.bias(), s.process(), r, max_frames);
+  return unwind(&s.bin(), s.bias(), s.program(), r, max_frames, s.objects());
 }
 
 // A thread on the system stack for goroutine g: its g0 frames up to the stack switch, then the
@@ -69,6 +69,9 @@ std::vector<frame_record> saved_stack(session& s, std::uint64_t pc, std::uint64_
 std::vector<frame_record> system_then_goroutine(session& s, pid_t tid, const g_info& g,
                                                 std::size_t max_frames) {
   auto frames = thread_stack(s, tid, max_frames);
+  // Through a signal frame the thread's own registers already led into the goroutine's stack
+  // (a goroutine that crashed): its stale g.sched would add frames that are not there.
+  if (!frames.empty() && frames.back().where.function == "runtime.goexit") return frames;
   for (std::size_t i = 0; i < frames.size(); ++i)
     if (switches_stacks(frames[i].where.function)) {
       frames.resize(i + 1);
@@ -85,13 +88,13 @@ std::vector<frame_record> system_then_goroutine(session& s, pid_t tid, const g_i
 }  // namespace
 
 std::vector<frame_record> thread_stack(session& s, pid_t tid, std::size_t max_frames) {
-  auto& proc = s.process();
+  auto& proc = s.program();
   return unwind(s.has_binary() ? &s.bin() : nullptr, s.bias(), proc,
-                registers_of_thread(proc.regs(tid)), max_frames);
+                registers_of_thread(proc.regs(tid)), max_frames, s.objects());
 }
 
 std::vector<frame_record> goroutine_stack(session& s, const g_info& g, std::size_t max_frames) {
-  if (g.tid && s.process().has_thread(*g.tid)) {
+  if (g.tid && s.program().has_thread(*g.tid)) {
     if (s.runtime().goroutine_on_thread(*g.tid).system_stack)
       return system_then_goroutine(s, *g.tid, g, max_frames);
     return thread_stack(s, *g.tid, max_frames);
@@ -103,7 +106,7 @@ std::vector<frame_record> goroutine_stack(session& s, const g_info& g, std::size
 std::optional<g_info> goroutine_in(session& s, const scope& where) {
   auto& rt = s.runtime();
   if (where.goid) return rt.find_goroutine(*where.goid);
-  if (!rt.available() || !s.process().has_thread(where.tid)) return std::nullopt;
+  if (!rt.available() || !s.program().has_thread(where.tid)) return std::nullopt;
   auto tg = rt.goroutine_on_thread(where.tid);
   if (!tg.g) return std::nullopt;
   return rt.goroutine_at(*tg.g, where.tid);
@@ -115,7 +118,7 @@ std::vector<frame_record> stack_in(session& s, const scope& where, std::size_t m
     if (!g) fail("goroutine {} no longer exists", *where.goid);
     return goroutine_stack(s, *g, max_frames);
   }
-  if (!s.process().has_thread(where.tid)) fail("no thread {}", where.tid);
+  if (!s.program().has_thread(where.tid)) fail("no thread {}", where.tid);
   // A thread in runtime code on g0 for a goroutine (systemstack, mcall): its frames, then the
   // goroutine's.
   if (s.has_binary() && s.bin().is_go() && s.runtime().available()) {
@@ -152,7 +155,7 @@ goroutine_record make_record(session& s, go_runtime& rt, const g_info& g,
 }
 
 std::optional<code_location> user_frame_of(session& s, go_runtime& rt, const g_info& g) {
-  if (g.tid && s.process().has_thread(*g.tid)) {
+  if (g.tid && s.program().has_thread(*g.tid)) {
     if (auto u = user_location(goroutine_stack(s, g, 64))) return u;
     if (!g.sched_sp) return std::nullopt;
   }
@@ -204,7 +207,7 @@ std::size_t list_goroutines(session& s, const goroutine_filter& f,
 
 std::vector<thread_record> list_threads(session& s) {
   std::vector<thread_record> out;
-  auto& proc = s.process();
+  auto& proc = s.program();
   auto& rt = s.runtime();
   bool go = s.has_binary() && s.bin().is_go() && rt.available();
   bool l = go;

@@ -4,11 +4,14 @@
 // entry from [rsp], and last by frame pointers.
 #include "debugger/stack/unwind.hpp"
 
+#include <array>
+
 #include "arch_amd64/frame_pointer_unwind.hpp"
 #include "debugger/describe.hpp"
 #include "debugger/stack/frame_rule.hpp"
 #include "dwarf/binary.hpp"
 #include "dwarf/gopclntab.hpp"
+#include "dwarf/object_set.hpp"
 #include "process/target.hpp"
 
 namespace godbg {
@@ -34,12 +37,50 @@ bool at_function_entry(const binary* bin, load_bias bias, std::uint64_t pc) {
   return f && f->entry == fa;
 }
 
+// Go's signal trampolines: the kernel enters them on a signal with the interrupted registers in
+// a ucontext just above the return address it pushed (the restorer), that is at the
+// trampoline's CFA. They are TOPFRAMEs for Go's own traceback; Delve, and now godbg, go on
+// through the ucontext into the interrupted code, without a frame for the trampoline itself.
+bool is_signal_trampoline(const std::string& name) {
+  return name == "runtime.sigtramp" || name == "runtime.cgoSigtramp";
+}
+
+// The registers a signal interrupted, from the ucontext at `uc`: uc_flags, uc_link, uc_stack
+// (24 bytes), then mcontext's gregs r8..r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip.
+std::optional<frame_registers_set> signal_context(const target& mem, std::uint64_t uc) {
+  std::array<std::uint64_t, 17> g{};
+  if (!mem.read(virt_addr(uc + 40), {reinterpret_cast<std::uint8_t*>(g.data()), sizeof g}))
+    return std::nullopt;
+  static constexpr reg_id order[17] = {
+      reg_id::r8,  reg_id::r9,  reg_id::r10, reg_id::r11, reg_id::r12, reg_id::r13,
+      reg_id::r14, reg_id::r15, reg_id::rdi, reg_id::rsi, reg_id::rbp, reg_id::rbx,
+      reg_id::rdx, reg_id::rax, reg_id::rcx, reg_id::rsp, reg_id::rip};
+  if (g[16] == 0 || g[15] == 0) return std::nullopt;
+  frame_registers_set r;
+  for (std::size_t i = 0; i < g.size(); ++i) r.set(order[i], g[i]);
+  return r;
+}
+
 }  // namespace
 
-std::vector<frame_record> unwind(const binary* bin, load_bias bias, const target& mem,
-                                 const frame_registers_set& start, std::size_t max_frames) {
+std::vector<frame_record> unwind(const binary* main_bin, load_bias main_bias, const target& mem,
+                                 const frame_registers_set& start, std::size_t max_frames,
+                                 const object_set* objects) {
   std::vector<frame_record> out;
-  const gopclntab* tab = bin ? bin->pclntab() : nullptr;
+  // The object whose code is at the pc being unwound: the executable, or a shared library.
+  const binary* bin = main_bin;
+  load_bias bias = main_bias;
+  const gopclntab* tab = nullptr;
+  auto code_at = [&](std::uint64_t pc) {
+    bin = main_bin;
+    bias = main_bias;
+    if (objects)
+      if (const loaded_object* o = objects->at(virt_addr(pc)); o && !o->is_main) {
+        bin = o->bin.get();
+        bias = o->bias;
+      }
+    tab = bin ? bin->pclntab() : nullptr;
+  };
   frame_registers_set regs = start;
   auto push = [&](bool caller, std::optional<std::uint64_t> cfa) {
     std::uint64_t frame_pc = regs.get(reg_id::rip).value_or(0);
@@ -75,32 +116,49 @@ std::vector<frame_record> unwind(const binary* bin, load_bias bias, const target
   // The program's first instruction (_rt0_amd64_linux, _start) has no caller: what sits at
   // [rsp] there is argc.
   std::optional<std::uint64_t> entry;
-  if (bin) entry = bias.to_virt(bin->elf().entry()).value();
+  if (main_bin) entry = main_bias.to_virt(main_bin->elf().entry()).value();
   bool caller = false;
+  int signal_frames = 0;  // a bound, should contexts point at each other
   while (out.size() < max_frames) {
     std::uint64_t pc = regs.get(reg_id::rip).value_or(0);
     std::uint64_t sp = regs.get(reg_id::rsp).value_or(0);
+    code_at(caller ? pc - 1 : pc);
     std::optional<std::uint64_t> fp = regs.get(reg_id::rbp);
     std::optional<frame_rule> rule;
     if (bin) rule = frame_rule_at(*bin, bias, pc, regs, caller);
+    if (caller && tab && rule && signal_frames < 16) {
+      // Returning into a signal trampoline: go on where the signal struck (pc is exact there,
+      // not a return address).
+      auto tramp = tab->func_at(bias.to_file(virt_addr(pc - 1)));
+      if (tramp && is_signal_trampoline(tramp->name))
+        if (auto ctx = signal_context(mem, rule->cfa)) {
+          regs = *ctx;
+          caller = false;
+          ++signal_frames;
+          continue;
+        }
+    }
     std::size_t first = out.size();
     push(caller, rule ? std::optional<std::uint64_t>(rule->cfa) : std::nullopt);
     if (!caller && pc == entry) break;
     std::optional<go_func> fn;
     if (tab) fn = tab->func_at(bias.to_file(virt_addr(caller ? pc - 1 : pc)));
     if (fn && fn->is_stack_top()) break;
+    // runtime.mcall & co. switched stacks to get here: their caller is not on this stack.
+    if (fn && caller && fn->writes_sp()) break;
     if (fn && !rule) break;  // Go code without a usable SP delta here
     std::optional<std::uint64_t> next_pc, next_sp, next_fp = fp;
     if (rule && rule->ra_offset) {
-      auto ret = mem.read_value<std::uint64_t>(virt_addr(rule->cfa + std::uint64_t(*rule->ra_offset)));
+      auto ret =
+          mem.read_value<std::uint64_t>(virt_addr(rule->cfa + std::uint64_t(*rule->ra_offset)));
       if (!ret || *ret == 0) break;
       // Code outside the pclntab whose CFI does not move the stack up: not a frame we trust.
       if (!rule->from_pclntab && rule->cfa <= sp) break;
       next_pc = *ret;
       next_sp = rule->cfa;
       if (rule->rbp_offset)
-        if (auto saved =
-                mem.read_value<std::uint64_t>(virt_addr(rule->cfa + std::uint64_t(*rule->rbp_offset))))
+        if (auto saved = mem.read_value<std::uint64_t>(
+                virt_addr(rule->cfa + std::uint64_t(*rule->rbp_offset))))
           next_fp = *saved;
     } else if (!caller && at_function_entry(bin, bias, pc)) {
       auto ret = mem.read_value<std::uint64_t>(virt_addr(sp));

@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "debugger/startup/stage_rec.hpp"
 
 namespace godbg {
@@ -36,6 +38,41 @@ std::string argv_text(const json& v) {
 }
 
 }  // namespace
+
+std::string ms_text(std::uint64_t us) {
+  // Two significant digits below 10 ms, whole ms above, as runtime.fmtNSAsMS.
+  if (us >= 10000) return fmt::format("{} ms", (us + 500) / 1000);
+  if (us >= 1000) return fmt::format("{:.1f} ms", double(us) / 1000);
+  if (us >= 100) return fmt::format("{:.2f} ms", double(us) / 1000);
+  return fmt::format("{:.3f} ms", double(us) / 1000);
+}
+
+std::string short_package(const std::string& path) {
+  auto first = path.find('/');
+  if (first == std::string::npos || path.substr(0, first).find('.') == std::string::npos)
+    return path;
+  // Host and owner go: "github.com/alecthomas/chroma/v2/lexers" -> "chroma/v2/lexers".
+  auto second = path.find('/', first + 1);
+  if (second == std::string::npos || path.find('/', second + 1) == std::string::npos) return path;
+  return path.substr(second + 1);
+}
+
+std::string init_summary(const std::vector<const stage_rec*>& inits, std::size_t top) {
+  std::uint64_t sum = 0;
+  std::vector<const stage_rec*> heavy;
+  for (auto* r : inits)
+    if (r->dur_us) {
+      sum += *r->dur_us;
+      heavy.push_back(r);
+    }
+  std::stable_sort(heavy.begin(), heavy.end(),
+                   [](const stage_rec* a, const stage_rec* b) { return *a->dur_us > *b->dur_us; });
+  std::string s = fmt::format("init: {} packages, {}", inits.size(), ms_text(sum));
+  for (std::size_t i = 0; i < heavy.size() && i < top; ++i)
+    s += fmt::format("{}{} {}", i ? ", " : "; ", short_package(heavy[i]->package.value_or("?")),
+                     ms_text(*heavy[i]->dur_us));
+  return s;
+}
 
 std::string summarize(const stage_rec& r, int pid) {
   const std::string& n = r.stage;
@@ -81,7 +118,7 @@ std::string summarize(const stage_rec& r, int pid) {
                        show(v("goid")), r.tid, r.tid == pid ? " (main thread, m0)" : "",
                        show(v("threads")));
   if (n == "clone") {
-    std::string m = v("m").is_null() ? "M?" : "M" + show(v("m"));
+    std::string m = v("m").is_null() ? "an M not known yet" : "M" + show(v("m"));
     std::string why;
     if (!v("mstartfn").is_null())
       why = ", runs " + show(v("mstartfn"));
@@ -91,8 +128,17 @@ std::string summarize(const stage_rec& r, int pid) {
                        show(v("parent")));
   }
   if (n == "runtime.doInit" || n == "runtime.doInit1") {
-    std::string tasks = v("tasks").is_null() ? "" : fmt::format(", {} tasks", show(v("tasks")));
-    return fmt::format("package init of {}{}{}", show(v("package")), tasks, dur());
+    std::string what = v("package") == "runtime" ? "the runtime's package init"
+                                                 : "package init of main and its imports";
+    return fmt::format("{}: {} packages, {} of init{}", what, show(v("packages")),
+                       ms_text(v("init_us").unsigned_integer().value_or(0)),
+                       r.dur_us ? fmt::format(" in {}", ms_text(*r.dur_us)) : std::string());
+  }
+  if (n == "init") {
+    std::string s = fmt::format("{} {}", r.package.value_or("?"),
+                                r.dur_us ? ms_text(*r.dur_us) : std::string("(time unknown)"));
+    if (r.bytes && r.allocs) s += fmt::format(", {} bytes, {} allocs", *r.bytes, *r.allocs);
+    return s;
   }
   if (n == "runtime.gcenable") return fmt::format("GC enabled{}", dur());
   if (n == "main.main" || v("until").is_boolean()) {

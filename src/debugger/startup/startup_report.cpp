@@ -1,23 +1,19 @@
-// The startup report's stage machine: internal stops at the entry of every bootstrap function
-// (and at the return address of those whose work is read after they return), thread births from
-// the clone observer, values read from registers, the stack and the runtime's memory.
+// The startup report's stage machine: internal stops at the entry of the bootstrap functions
+// (and at the return of those whose work is read after they return), thread births from the
+// clone observer, values read from registers, the stack and the runtime's memory.
 #include "debugger/startup/startup_report.hpp"
 
-#include <sys/user.h>
-
-#include <chrono>
-#include <deque>
+#include <algorithm>
 #include <fstream>
-#include <functional>
-#include <map>
-#include <memory>
-#include <set>
 
+#include "arch_amd64/disassembler.hpp"
 #include "common/error.hpp"
 #include "debugger/session.hpp"
 #include "debugger/stack/goroutine_stacks.hpp"
-#include "debugger/startup/stage_rec.hpp"
-#include "goruntime/go_runtime.hpp"
+#include "debugger/startup/startup_machine.hpp"
+#include "dwarf/binary.hpp"
+#include "dwarf/elf_symbols.hpp"
+#include "dwarf/gopclntab.hpp"
 #include "goruntime/runtime_layout_table.hpp"
 
 namespace godbg {
@@ -25,7 +21,6 @@ namespace godbg {
 namespace {
 
 using json = stage_value;
-using steady = std::chrono::steady_clock;
 
 template <typename T>
 json opt(const std::optional<T>& v) {
@@ -42,92 +37,29 @@ std::optional<std::string> env_var(pid_t pid, std::string_view name) {
   return std::nullopt;
 }
 
-class machine {
- public:
-  machine(session& s, const startup_options& o) : s_(s), o_(o) {}
-  startup_result run();
+}  // namespace
 
- private:
-  struct armed {
-    bool once = true;
-    pid_t only_tid = 0;
-    bool fired = false;
-    std::function<void(pid_t)> fn;
-  };
+startup_machine::startup_machine(session& s, const startup_options& o)
+    : s_(s), o_(o), sys_(s), tracer_(s, sys_) {}
 
-  // The program's clock: wall time since its entry point minus the time godbg held it stopped
-  // (from the moment a stop was seen to the next resume), so the report's own work does not
-  // show up as the program's. ptrace's cost of each trap remains.
-  std::uint64_t now_us() const {
-    auto t = (stopped_at_ ? *stopped_at_ : steady::now()) - t0_ - paused_;
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(t).count();
-    return us > 0 ? std::uint64_t(us) : 0;
-  }
-  void note_stopped() {
-    if (!stopped_at_) stopped_at_ = steady::now();
-  }
-  void note_resumed() {
-    if (stopped_at_) paused_ += steady::now() - *stopped_at_;
-    stopped_at_.reset();
-  }
-  stage_rec& add(std::string name, pid_t tid, bool read_goid = true) {
-    stage_rec& r = stages_.emplace_back();
-    r.stage = std::move(name);
-    r.t_us = now_us();
-    r.tid = tid;
-    if (!read_goid) return r;
-    if (auto g = rt().g_on_thread(tid)) r.goid = rt().goid_of(*g);
-    return r;
-  }
-  const user_regs_struct& regs(pid_t tid) { return s_.process().regs(tid); }
-  std::optional<std::uint64_t> word(std::uint64_t a) {
-    return s_.process().read_value<std::uint64_t>(virt_addr(a));
-  }
-  // The one reader of the runtime (kept by the session for the process's life).
-  go_runtime& rt() { return s_.runtime(); }
+stage_rec& startup_machine::add(std::string name, pid_t tid, bool read_goid) {
+  stage_rec& r = stages_.emplace_back();
+  r.stage = std::move(name);
+  r.t_us = clock_.now_us();
+  r.tid = tid;
+  if (!read_goid) return r;
+  if (auto g = rt().g_on_thread(tid)) r.goid = rt().goid_of(*g);
+  return r;
+}
 
-  int arm(virt_addr a, bool once, pid_t only_tid, std::function<void(pid_t)> fn);
-  std::optional<virt_addr> function_address(std::string_view name, bool past_prologue);
-  bool arm_function(std::string_view name, bool past_prologue, bool once, pid_t only_tid,
-                    std::function<void(pid_t)> fn);
-  // At a function's entry on tid: a one-shot stop at its return address on the same thread.
-  void arm_return(pid_t tid, std::function<void(pid_t)> fn);
-  void disarm_all();
-  std::optional<std::string> caller_of(pid_t tid, std::initializer_list<std::string_view> skip);
-  json argv_from(std::uint64_t argv, std::uint64_t argc);
-  std::optional<pid_t> thread_running_goroutine(std::int64_t goid);
+std::pair<std::uint64_t, bool> startup_machine::stack_depth(pid_t tid, std::uint64_t sp) {
+  if (auto g = rt().g_on_thread(tid))
+    if (auto hi = rt().g_stack_hi(*g); hi && *hi >= sp && *hi - sp < (1ull << 32))
+      return {*hi - sp, true};
+  return {sp, false};
+}
 
-  void arm_chain();
-  void on_entry_stop();
-  void on_clone(pid_t parent, pid_t child);
-  void on_newproc(pid_t tid);
-  void on_newproc1(pid_t tid);
-  void on_doinit(const std::string& fn_name, pid_t tid);
-  void on_main_main(pid_t tid);
-  void name_threads_from_stacks();
-  void on_until(pid_t tid);
-
-  session& s_;
-  startup_options o_;
-  steady::time_point t0_;
-  steady::duration paused_{};
-  std::optional<steady::time_point> stopped_at_;
-  std::map<pid_t, stage_rec*> newproc_waiting_;  // newproc stages waiting for newproc1's g
-  pid_t pid_ = 0;
-  std::deque<stage_rec> stages_;  // deque: references stay valid as stages are added
-  std::vector<startup_thread> threads_;
-  std::map<int, std::shared_ptr<armed>> armed_;
-  std::set<std::pair<pid_t, std::uint64_t>> pending_newproc_;
-  std::optional<std::int32_t> ncpu_from_call_, nprocs_from_call_;
-  bool gcenable_seen_ = false;
-  stage_rec* init_phase_ = nullptr;  // the doInit stage of the phase in progress
-  std::string init_phase_name_;
-  int init_calls_in_flight_ = 0;
-  bool done_ = false;
-  std::optional<int> minor_;
-};
-
-int machine::arm(virt_addr a, bool once, pid_t only_tid, std::function<void(pid_t)> fn) {
+int startup_machine::arm(virt_addr a, bool once, pid_t only_tid, std::function<void(pid_t)> fn) {
   auto st = std::make_shared<armed>();
   st->once = once;
   st->only_tid = only_tid;
@@ -135,14 +67,39 @@ int machine::arm(virt_addr a, bool once, pid_t only_tid, std::function<void(pid_
   int h = s_.add_internal_stop(a, [this, st](pid_t tid) {
     if (st->once && st->fired) return false;
     if (st->only_tid && tid != st->only_tid) return false;
-    note_stopped();  // the time of the hit, before every other thread is stopped
+    if (st->only_depth) {
+      auto [d, from_g] = stack_depth(tid, s_.process().regs(tid).rsp);
+      if (from_g != st->depth_from_g || d != *st->only_depth) return false;
+    }
+    clock_.stopped(tid);  // the time of the hit, before every other thread is stopped
     return true;
   });
   armed_[h] = st;
   return h;
 }
 
-std::optional<virt_addr> machine::function_address(std::string_view name, bool past_prologue) {
+void startup_machine::observe(virt_addr a, std::function<void(pid_t)> fn) {
+  auto st = std::make_shared<armed>();
+  st->once = false;
+  int h = s_.add_internal_stop(a, [this, fn = std::move(fn)](pid_t tid) {
+    auto from = program_clock::monotonic_ns();
+    try {
+      fn(tid);
+    } catch (const error&) {
+    }
+    clock_.hold(from, program_clock::monotonic_ns(), tid);
+    return false;
+  });
+  armed_[h] = st;  // never wanted: only for disarm_all
+}
+
+std::optional<virt_addr> startup_machine::function_address(std::string_view name,
+                                                           bool past_prologue) {
+  // A name the Go symbol tables do not know (a function of another Go version) is not in DWARF
+  // either: asking it would index every CU of the binary, a second on a large program.
+  if (auto* pcln = s_.bin().pclntab();
+      pcln && !pcln->func_by_name(strip_abi_suffix(name)) && !s_.bin().symbols().by_name(name))
+    return std::nullopt;
   auto f = s_.bin().function_by_name(name);
   if (!f) return std::nullopt;
   if (past_prologue) {
@@ -151,28 +108,32 @@ std::optional<virt_addr> machine::function_address(std::string_view name, bool p
   return s_.bias().to_virt(f->entry);
 }
 
-bool machine::arm_function(std::string_view name, bool past_prologue, bool once, pid_t only_tid,
-                           std::function<void(pid_t)> fn) {
+bool startup_machine::arm_function(std::string_view name, bool past_prologue, bool once,
+                                   pid_t only_tid, std::function<void(pid_t)> fn) {
   auto a = function_address(name, past_prologue);
   if (!a) return false;
   arm(*a, once, only_tid, std::move(fn));
   return true;
 }
 
-void machine::arm_return(pid_t tid, std::function<void(pid_t)> fn) {
-  auto ret = word(regs(tid).rsp);
+void startup_machine::arm_return(pid_t tid, std::function<void(pid_t)> fn) {
+  std::uint64_t sp = regs(tid).rsp;
+  auto ret = word(sp);
   if (!ret || !*ret) return;
-  arm(virt_addr(*ret), true, tid, std::move(fn));
+  auto [depth, from_g] = stack_depth(tid, sp + 8);
+  int h = arm(virt_addr(*ret), true, tid, std::move(fn));
+  armed_[h]->only_depth = depth;
+  armed_[h]->depth_from_g = from_g;
 }
 
-void machine::disarm_all() {
+void startup_machine::disarm_all() {
   for (auto& [h, a] : armed_) s_.remove_internal_stop(h);
   armed_.clear();
 }
 
 // The first caller on tid's stack whose function is not in `skip` (frame 0 included).
-std::optional<std::string> machine::caller_of(pid_t tid,
-                                              std::initializer_list<std::string_view> skip) {
+std::optional<std::string> startup_machine::caller_of(
+    pid_t tid, std::initializer_list<std::string_view> skip) {
   try {
     for (auto& f : thread_stack(s_, tid, 12)) {
       if (!f.where.function) return std::nullopt;
@@ -189,7 +150,7 @@ std::optional<std::string> machine::caller_of(pid_t tid,
   return std::nullopt;
 }
 
-json machine::argv_from(std::uint64_t argv, std::uint64_t argc) {
+json startup_machine::argv_from(std::uint64_t argv, std::uint64_t argc) {
   json::list out;
   for (std::uint64_t i = 0; i < argc && i < 1024; ++i) {
     auto p = word(argv + 8 * i);
@@ -200,7 +161,7 @@ json machine::argv_from(std::uint64_t argv, std::uint64_t argc) {
   return json(std::move(out));
 }
 
-std::optional<pid_t> machine::thread_running_goroutine(std::int64_t goid) {
+std::optional<pid_t> startup_machine::thread_running_goroutine(std::int64_t goid) {
   for (pid_t t : s_.process().thread_ids()) {
     auto g = rt().g_on_thread(t);
     if (!g) continue;
@@ -212,7 +173,7 @@ std::optional<pid_t> machine::thread_running_goroutine(std::int64_t goid) {
 
 // Where the report begins when the program stands at its first instruction: argc and argv are
 // on the initial stack ([rsp] = argc, [rsp+8...] = argv), whatever the binary's symbols.
-void machine::on_entry_stop() {
+void startup_machine::on_entry_stop() {
   auto& r = add("_rt0_amd64_linux", pid_);
   const auto& rg = regs(pid_);
   r.put("entry", rg.rip);
@@ -225,10 +186,13 @@ void machine::on_entry_stop() {
   r.put("load_bias", s_.bias().value());
 }
 
-void machine::on_clone(pid_t parent, pid_t child) {
+void startup_machine::on_clone(pid_t parent, pid_t child) {
+  auto from = program_clock::monotonic_ns();
   // The parent is stopped in runtime.clone's SYSCALL: R13 holds the new M (runtime.clone copies
-  // mp there for the child), for Go 1.19 through 1.26.
+  // mp there for the child), for Go 1.19 through 1.27. A thread made by C (cgo's
+  // pthread_create) is named at the end, from the M whose procid it is.
   auto& r = add("clone", child, false);
+  r.t_us = clock_.instant_us();  // the program runs on: this is no stop of the report's
   r.put("tid", child);
   r.put("parent", parent);
   std::optional<std::int64_t> mid;
@@ -248,22 +212,46 @@ void machine::on_clone(pid_t parent, pid_t child) {
   }
   r.put("m", opt(mid));
   r.put("mstartfn", opt(startfn));
-  auto by = caller_of(
-      parent, {"runtime.clone", "runtime.newosproc", "runtime.retryOnEAGAIN", "runtime.newm1",
-               "runtime.newm", "runtime.allocm", "runtime.startm", "runtime.systemstack"});
+  // The parent's stack, only when the M's start function does not say what the thread is for:
+  // walking it holds the parent (often goroutine 1's thread) a while.
+  std::optional<std::string> by;
+  if (!startfn)
+    by = caller_of(parent,
+                   {"runtime.clone", "runtime.newosproc", "runtime.retryOnEAGAIN", "runtime.newm1",
+                    "runtime.newm", "runtime.allocm", "runtime.startm", "runtime.systemstack"});
   r.put("created_by", opt(by));
+  clock_.hold(from, program_clock::monotonic_ns(), parent);
   startup_thread t;
   t.tid = child;
   t.parent = parent;
   t.born_us = r.t_us;
-  t.name = mid ? fmt::format("M{}", *mid) : fmt::format("thread {}", child);
-  if (startfn) t.name += " " + *startfn;
   threads_.push_back(t);
 }
 
-// runtime.newproc(fn *funcval), ABIInternal: fn in RAX at the entry. The new g is in the P's
-// runnext when newproc returns (runqput(pp, newg, true)).
-void machine::on_newproc(pid_t tid) {
+// A goroutine was just made: newproc1 returned it (in RAX) to newproc's closure on the system
+// stack. What the g holds says the rest: id, start pc, the go statement's pc.
+void startup_machine::on_new_goroutine(pid_t tid, std::uint64_t newg) {
+  auto& r = add("runtime.newproc", tid, false);
+  r.t_us = clock_.instant_us();
+  // The maker: the goroutine the M runs (curg), or none when rt0_go makes goroutine 1 on g0.
+  auto on = rt().goroutine_on_thread(tid);
+  r.goid = on.g ? rt().goid_of(*on.g) : (on.tls_g ? std::optional<std::int64_t>(0) : std::nullopt);
+  auto startpc = rt().g_startpc(newg);
+  auto info = rt().goroutine_at(newg, std::nullopt);
+  r.put("new_goid", info ? json(info->goid) : json(nullptr));
+  r.put("start_function", startpc ? opt(rt().start_function(*startpc)) : json(nullptr));
+  std::optional<std::string> by;
+  if (info && info->gopc) by = rt().physical_function_name(info->gopc - 1);
+  // rt0_go calls newproc through its ABI0 wrapper: the go statement is the wrapper's caller.
+  if (by && *by == "runtime.newproc")
+    by = caller_of(tid, {"runtime.newproc", "runtime.newproc1", "runtime.systemstack"});
+  r.put("created_by", opt(by));
+  r.put("startpc", opt(startpc));
+}
+
+// Without the closure's call site: newproc(fn *funcval) at its entry (fn in RAX), and the g
+// from newproc1's return, or from the P's runnext when newproc returns.
+void startup_machine::on_newproc(pid_t tid) {
   const auto& rg = regs(tid);
   auto ret = word(rg.rsp);
   if (!ret) return;
@@ -273,7 +261,7 @@ void machine::on_newproc(pid_t tid) {
   std::optional<std::uint64_t> fn_pc;
   if (rg.rax) fn_pc = word(rg.rax);
   std::optional<std::string> start;
-  if (fn_pc) start = rt().physical_function_name(*fn_pc);
+  if (fn_pc) start = rt().start_function(*fn_pc);
   r.put("new_goid", nullptr);
   r.put("start_function", opt(start));
   r.put("created_by", opt(caller_of(tid, {"runtime.newproc"})));
@@ -283,9 +271,8 @@ void machine::on_newproc(pid_t tid) {
   arm_return(tid, [this, &r, fn_pc, tid, key](pid_t) {
     pending_newproc_.erase({tid, key});
     newproc_waiting_.erase(tid);
-    r.dur_us = now_us() - r.t_us;
+    r.dur_us = clock_.now_us() - r.t_us;
     if (!r.get("new_goid").is_null()) return;
-    // newproc1's return was missed: the g newproc put in its P's runnext.
     auto g = rt().g_on_thread(tid);
     if (!g) return;
     auto next = rt().runnext_of_g(*g);
@@ -295,9 +282,7 @@ void machine::on_newproc(pid_t tid) {
   });
 }
 
-// newproc1(fn, callergp, callerpc, ...) *g returns the new g in RAX, on the same thread as the
-// newproc that called it (through systemstack, which changes stacks, not threads).
-void machine::on_newproc1(pid_t tid) {
+void startup_machine::on_newproc1(pid_t tid) {
   auto it = newproc_waiting_.find(tid);
   if (it == newproc_waiting_.end()) return;
   stage_rec* r = it->second;
@@ -310,39 +295,53 @@ void machine::on_newproc1(pid_t tid) {
   });
 }
 
-// Package init: runtime.main calls doInit (Go < 1.21: once for the runtime's task, once for
-// main's) or doInit1 (Go >= 1.21, doInit inlined: once per package task). Calls from
-// runtime.main before gcenable are the runtime's init, after it main's (and its imports').
-void machine::on_doinit(const std::string& fn_name, pid_t tid) {
-  auto ret = word(regs(tid).rsp);
-  if (!ret) return;
-  auto caller = rt().physical_function_name(*ret - 1);
-  if (!caller || *caller != "runtime.main") return;
-  std::string phase = gcenable_seen_ ? "main" : "runtime";
-  if (!init_phase_ || init_phase_name_ != phase) {
-    init_phase_ = &add(fn_name, tid);
-    init_phase_name_ = phase;
-    init_phase_->put("package", phase);
-    init_phase_->put("tasks", nullptr);
+// One stop per goroutine: right after newproc's closure calls newproc1, found by decoding the
+// closure; the older entry-and-return stops when the closure is not there.
+void startup_machine::arm_newproc() {
+  auto closure = s_.bin().function_by_name("runtime.newproc.func1");
+  auto callee = s_.bin().function_by_name("runtime.newproc1");
+  if (closure && callee && closure->end.value() > closure->entry.value()) {
+    std::uint64_t lo = s_.bias().to_virt(closure->entry).value();
+    std::uint64_t target = s_.bias().to_virt(callee->entry).value();
+    std::vector<std::uint8_t> code(
+        std::min<std::uint64_t>(closure->end.value() - closure->entry.value(), 4096));
+    if (s_.process().read(virt_addr(lo), code)) {
+      disassembler d;
+      for (auto& i : d.decode(code, lo))
+        if (i.is_call && i.branch_target == target) {
+          observe(virt_addr(i.next_address()),
+                  [this](pid_t t) { on_new_goroutine(t, regs(t).rax); });
+          return;
+        }
+    }
   }
-  stage_rec* r = init_phase_;
-  if (fn_name == "runtime.doInit1") {
-    auto n = r->get("tasks");
-    r->put("tasks", n.is_null() ? 1 : n.integer().value_or(0) + 1);
-  } else if (minor_ && *minor_ >= 21) {
-    r->put("tasks", regs(tid).rbx);  // doInit(ts []*initTask): len(ts) in RBX
+  arm_function("runtime.newproc", false, false, 0, [this](pid_t t) { on_newproc(t); });
+  arm_function("runtime.newproc1", false, false, 0, [this](pid_t t) { on_newproc1(t); });
+}
+
+void startup_machine::on_runtime_main(pid_t tid) {
+  auto& r = add("runtime.main", tid);
+  r.put("goid", opt(r.goid));
+  r.put("threads", s_.process().thread_ids().size());
+  // From here on threads wait for each other: the program's time is wall time less pauses.
+  clock_.switch_to_wall();
+  g1_ = rt().g_on_thread(tid);
+  if (!init_by_stops_ && !(g1_ && tracer_.arm(tid, *g1_))) {
+    init_by_stops_ = true;
+    arm_init_stops();
   }
-  arm_return(tid, [this, r](pid_t) { r->dur_us = now_us() - r->t_us; });
 }
 
 // Without DWARF the M's start function (m.mstartfn) cannot be read at the clone; once every
 // thread is stopped, a thread's own stack tells: the frame mstart1 called is that function
 // (runtime.sysmon, runtime.templateThread) or, for an M that runs goroutines, runtime.schedule.
-void machine::name_threads_from_stacks() {
-  std::map<int, std::string> found;
+// An M not known at the clone (a thread made by C) is the one whose procid is the thread.
+void startup_machine::name_threads() {
   for (auto& r : stages_) {
-    if (r.stage != "clone" || !r.get("mstartfn").is_null()) continue;
-    if (!s_.process().has_thread(r.tid)) continue;
+    if (r.stage != "clone") continue;
+    if (r.get("m").is_null())
+      if (auto m = rt().m_id_of_thread(r.tid)) r.put("m", *m);
+    if (!r.get("mstartfn").is_null() || !s_.process().has_thread(r.tid)) continue;
     std::vector<frame_record> frames;
     try {
       frames = thread_stack(s_, r.tid, 64);
@@ -353,20 +352,28 @@ void machine::name_threads_from_stacks() {
       if (frames[i].where.function && *frames[i].where.function == "runtime.mstart1" &&
           frames[i - 1].where.function) {
         const std::string& fn = *frames[i - 1].where.function;
-        if (fn != "runtime.schedule") {
-          r.put("mstartfn", fn);
-          found[r.tid] = fn;
-        }
+        if (fn != "runtime.schedule") r.put("mstartfn", fn);
         break;
       }
   }
-  for (auto& t : threads_)
-    if (auto it = found.find(t.tid); it != found.end()) t.name += " " + it->second;
+  for (auto& t : threads_) {
+    if (!t.name.empty() && !t.parent) continue;
+    for (auto& r : stages_)
+      if (r.stage == "clone" && r.tid == t.tid) {
+        auto m = r.get("m");
+        auto fn = r.get("mstartfn");
+        t.name = m.is_null() ? fmt::format("thread {}", t.tid) : fmt::format("M{}", *m.integer());
+        if (fn.is_string()) t.name += " " + fn.string();
+      }
+    if (t.name.empty()) t.name = fmt::format("thread {}", t.tid);
+  }
 }
 
-void machine::on_main_main(pid_t tid) {
+void startup_machine::on_main_main(pid_t tid) {
   auto& r = add("main.main", tid);
-  name_threads_from_stacks();
+  main_main_us_ = r.t_us;
+  collect_inits(tid);
+  name_threads();
   auto& proc = s_.process();
   r.put("goid", opt(r.goid));
   r.put("tid", tid);
@@ -374,11 +381,21 @@ void machine::on_main_main(pid_t tid) {
   r.put("threads", proc.thread_ids().size());
   r.put("Ms", opt(rt().m_count()));
   r.put("goroutines", opt(rt().goroutine_count()));
-  // Checked before the run began, so arming cannot fail here; if it did, stop at main.main.
-  done_ = !o_.until || !arm_function(*o_.until, true, true, 0, [this](pid_t t) { on_until(t); });
+  if (!o_.until) {
+    done_ = true;
+    return;
+  }
+  // On to the until function with only its stop armed: the bootstrap's are done with.
+  disarm_all();
+  auto a = function_address(*o_.until, true);
+  if (!a) {
+    done_ = true;  // checked before the run began; should it vanish, stop at main.main
+    return;
+  }
+  until_handle_ = arm(*a, true, 0, [this](pid_t t) { on_until(t); });
 }
 
-void machine::on_until(pid_t tid) {
+void startup_machine::on_until(pid_t tid) {
   auto& r = add(*o_.until, tid);
   r.put("until", true);
   r.put("goid", opt(r.goid));
@@ -386,10 +403,20 @@ void machine::on_until(pid_t tid) {
   r.put("main_thread", tid == pid_);
   r.put("goroutine1_thread", opt(thread_running_goroutine(1)));
   r.put("threads", s_.process().thread_ids().size());
+  // The stretch since the last sample: the caller of the until function was running.
+  std::size_t before = samples_.size();
+  try {
+    take_sample();
+  } catch (const error&) {
+  }
+  if (samples_.size() > before && samples_.back().functions.size() > 1 &&
+      samples_.back().functions.back() == *o_.until)
+    samples_.back().functions.pop_back();
+  profile_values(r);
   done_ = true;
 }
 
-void machine::arm_chain() {
+void startup_machine::arm_chain() {
   arm_function("_rt0_amd64", false, true, 0, [this](pid_t t) { add("_rt0_amd64", t); });
   arm_function("runtime.rt0_go", false, true, 0, [this](pid_t t) {
     auto& r = add("runtime.rt0_go", t);
@@ -401,7 +428,7 @@ void machine::arm_chain() {
     auto g = rt().g_on_thread(t);
     r.put("g0", opt(g));
     r.put("m0", g ? opt(rt().m_of_g(*g)) : json(nullptr));
-    arm_return(t, [this, &r](pid_t) { r.dur_us = now_us() - r.t_us; });
+    arm_return(t, [this, &r](pid_t) { r.dur_us = clock_.now_us() - r.t_us; });
   });
   // runtime.args(c int32, v **byte): ABIInternal, c in AX, v in BX.
   arm_function("runtime.args", false, true, 0, [this](pid_t t) {
@@ -410,7 +437,7 @@ void machine::arm_chain() {
     auto argc = std::int32_t(rg.rax);
     r.put("argc", argc);
     r.put("argv", argc >= 0 ? argv_from(rg.rbx, std::uint64_t(argc)) : json(nullptr));
-    arm_return(t, [this, &r](pid_t) { r.dur_us = now_us() - r.t_us; });
+    arm_return(t, [this, &r](pid_t) { r.dur_us = clock_.now_us() - r.t_us; });
   });
   // The CPU count osinit stores: read from the global when there are symbols, else from the
   // return value of the function osinit gets it from.
@@ -423,7 +450,7 @@ void machine::arm_chain() {
     r.put("ncpu", nullptr);
     r.put("physPageSize", nullptr);
     arm_return(t, [this, &r](pid_t) {
-      r.dur_us = now_us() - r.t_us;
+      r.dur_us = clock_.now_us() - r.t_us;
       auto n = rt().ncpu();
       r.put("ncpu", n ? json(*n) : opt(ncpu_from_call_));
       r.put("physPageSize", opt(rt().phys_page_size()));
@@ -438,33 +465,66 @@ void machine::arm_chain() {
     r.put("Ps", nullptr);
     r.put("GOMAXPROCS_env", nullptr);
     arm_return(t, [this, &r](pid_t) {
-      r.dur_us = now_us() - r.t_us;
+      r.dur_us = clock_.now_us() - r.t_us;
       auto gmp = rt().gomaxprocs();
       r.put("gomaxprocs", gmp ? json(*gmp) : opt(nprocs_from_call_));
       r.put("Ps", opt(rt().nprocs()));
       r.put("GOMAXPROCS_env", opt(env_var(pid_, "GOMAXPROCS")));
     });
   });
-  arm_function("runtime.newproc", false, false, 0, [this](pid_t t) { on_newproc(t); });
-  arm_function("runtime.newproc1", false, false, 0, [this](pid_t t) { on_newproc1(t); });
+  arm_newproc();
   arm_function("runtime.mstart", false, true, pid_, [this](pid_t t) { add("runtime.mstart", t); });
-  arm_function("runtime.main", true, true, 0, [this](pid_t t) {
-    auto& r = add("runtime.main", t);
-    r.put("goid", opt(r.goid));
-    r.put("threads", s_.process().thread_ids().size());
-  });
-  for (std::string f : {"runtime.doInit", "runtime.doInit1"})
-    arm_function(f, false, false, 0, [this, f](pid_t t) { on_doinit(f, t); });
+  arm_function("runtime.main", true, true, 0, [this](pid_t t) { on_runtime_main(t); });
+  if (init_by_stops_) arm_init_stops();
   arm_function("runtime.gcenable", false, true, 0, [this](pid_t t) {
-    gcenable_seen_ = true;
     auto& r = add("runtime.gcenable", t);
-    arm_return(t, [this, &r](pid_t) { r.dur_us = now_us() - r.t_us; });
+    gcenable_us_ = r.t_us;
+    gcenable_ns_ = clock_.stopped_at_ns();
+    arm_return(t, [this, &r](pid_t) { r.dur_us = clock_.now_us() - r.t_us; });
   });
   if (!arm_function("main.main", true, true, 0, [this](pid_t t) { on_main_main(t); }))
     fail("startup: {} has no main.main", s_.bin().path());
 }
 
-startup_result machine::run() {
+bool startup_machine::dispatch(const session::outcome& o, startup_result& res) {
+  const auto& ev = o.ev;
+  if (ev.what != inferior_event::kind::breakpoint) {
+    res.stopped_by = o;
+    return false;
+  }
+  for (int h : o.internal) {
+    auto it = armed_.find(h);
+    if (it == armed_.end()) continue;
+    auto a = it->second;
+    if (a->once && a->fired) continue;
+    a->fired = true;
+    if (a->once) {
+      s_.remove_internal_stop(h);
+      armed_.erase(h);
+    }
+    try {
+      a->fn(ev.tid);
+    } catch (const error&) {
+      // A value that cannot be read stays unknown; the report goes on.
+    }
+  }
+  // A user breakpoint that wanted this stop (or a stop nobody armed) ends the report there.
+  if (o.internal.empty() || !o.breakpoints.empty()) {
+    res.stopped_by = o;
+    return false;
+  }
+  if (done_) res.final_event = o;
+  return true;
+}
+
+bool startup_machine::step_machine(startup_result& res) {
+  clock_.resumed();
+  auto o = s_.run_until({});
+  clock_.stopped();
+  return dispatch(o, res);
+}
+
+startup_result startup_machine::run() {
   auto& proc = s_.process();
   pid_ = proc.pid();
   if (auto v = s_.bin().go_version())
@@ -478,7 +538,7 @@ startup_result machine::run() {
 
   auto saved_clone = proc.on_clone;
   struct restore {
-    machine* m;
+    startup_machine* m;
     std::function<void(pid_t, pid_t)> saved;
     ~restore() {
       try {
@@ -494,90 +554,22 @@ startup_result machine::run() {
   };
   if (o_.until && !s_.bin().function_by_name(*o_.until))
     fail("startup: no function {} to run to", *o_.until);
+  // The runtime's own accounting needs its variables' places (DWARF) and a way to map a
+  // buffer; else every init is timed with stops.
+  init_by_stops_ = !sys_.available() || !rt().find_inittrace();
   arm_chain();
   // The clock starts when the program is let go (arming reads symbols, which takes a while).
-  t0_ = steady::now();
-  stopped_at_ = t0_;
+  clock_.begin(pid_, s_.current_tid());
   if (proc.pc(s_.current_tid()) == s_.bias().to_virt(s_.bin().elf().entry()).value())
     on_entry_stop();
 
   startup_result res;
-  using k = inferior_event::kind;
   while (!done_) {
-    note_resumed();
-    auto o = s_.run_until({});
-    note_stopped();
-    const auto& ev = o.ev;
-    if (ev.what != k::breakpoint) {
-      res.stopped_by = o;
-      break;
-    }
-    const std::vector<int>& hits = o.internal;
-    for (int h : hits) {
-      auto it = armed_.find(h);
-      if (it == armed_.end()) continue;
-      auto a = it->second;
-      if (a->once && a->fired) continue;
-      a->fired = true;
-      if (a->once) {
-        s_.remove_internal_stop(h);
-        armed_.erase(h);
-      }
-      try {
-        a->fn(ev.tid);
-      } catch (const error&) {
-        // A value that cannot be read stays unknown; the report goes on.
-      }
-    }
-    // A user breakpoint that wanted this stop (or a stop nobody armed) ends the report there.
-    if (hits.empty() || !o.breakpoints.empty()) {
-      res.stopped_by = o;
-      break;
-    }
-    if (done_) res.final_event = o;
+    bool going = until_handle_ ? run_sampling(res) : step_machine(res);
+    if (!going) break;
   }
-  res.complete = done_;
-  res.pid = pid_;
-  res.program = s_.bin().path();
-  for (auto& r : stages_) {
-    startup_stage st;
-    st.stage = r.stage;
-    st.t_us = r.t_us;
-    st.tid = r.tid;
-    st.goid = r.goid;
-    st.summary = summarize(r, pid_);
-    st.values = r.values;
-    if (r.dur_us) st.values.emplace_back("duration_us", *r.dur_us);
-    res.stages.push_back(std::move(st));
-    res.durations_us.push_back(r.dur_us);
-  }
-  res.threads = threads_;
+  finish(res);
   return res;
-}
-
-}  // namespace
-
-startup_result trace_startup(session& s, const startup_options& o) {
-  if (!s.has_process()) fail("startup: the program is not running");
-  if (!s.bin().is_go()) fail("startup: {} is not a Go program", s.bin().path());
-  startup_options opts = o;
-  if (opts.until && (*opts.until == "main.main" || *opts.until == "main")) opts.until.reset();
-  machine m(s, opts);
-  return m.run();
-}
-
-std::optional<bool> startup_already_done(session& s) {
-  if (!s.has_process()) return false;
-  auto& rt = s.runtime();
-  if (auto started = rt.main_started()) return *started;
-  // Without symbols: runtime.main has started once goroutine 1 exists on some thread or a
-  // second thread (sysmon) does.
-  auto& proc = s.process();
-  if (proc.thread_ids().size() > 1) return true;
-  for (pid_t t : proc.thread_ids())
-    if (auto g = rt.g_on_thread(t))
-      if (auto id = rt.goid_of(*g); id && *id >= 1) return true;
-  return std::nullopt;
 }
 
 }  // namespace godbg

@@ -7,6 +7,8 @@
 #include "debugger/return_values.hpp"
 #include "debugger/session.hpp"
 #include "debugger/stack/goroutine_stacks.hpp"
+#include "debugger/stepping/function_code.hpp"
+#include "debugger/stepping/step_next.hpp"
 #include "debugger/stepping/step_plan.hpp"
 #include "debugger/stepping/stepping.hpp"
 #include "dwarf/dwarf_info.hpp"
@@ -15,18 +17,54 @@
 
 namespace godbg {
 
+namespace {
+
+// The logical frames (inlined calls included) of the thread, innermost first.
+std::vector<frame_record> frames_of(session& s, pid_t tid) {
+  auto frames = thread_stack(s, tid, 256);
+  if (frames.empty()) fail("no frame at {:#x}: use stepi/nexti here", s.process().pc(tid));
+  return frames;
+}
+
+// How many range-over-func bodies one `next` may enter on a line that only loops (each entry
+// starts a new step from the body): a bound, not a behaviour.
+constexpr int max_restarts = 1000;
+
+}  // namespace
+
 run_result step_line(session& s, bool into) {
   s.process();
-  step_plan plan(s, s.current_tid());
-  plan.prepare();
-  plan.add_line_stops();
-  if (into) plan.add_call_stops();
-  if (!plan.has_stops())
-    fail(
-        "{}: no other source line here and no caller to return to (it never returns); use "
-        "stepi, or a breakpoint",
-        plan.function().name);
-  return plan.run_and_describe();
+  for (int round = 0; round < max_restarts; ++round) {
+    pid_t tid = s.current_tid();
+    auto frames = frames_of(s, tid);
+    step_plan plan(s, tid);
+    auto setup = plan_next(plan, frames, 0, into, false);
+    std::string from = function_code(s, frames[0].where.pc).name();
+    if (setup.at_indirect_call)
+      if (auto done = plan.step_into_here(from)) return s.to_result(*done);
+    if (plan.empty())
+      fail(
+          "{}: no other source line here and no caller to return to (it never returns); use "
+          "stepi, or a breakpoint",
+          from);
+    auto r = plan.run(from);
+    if (!r.renext) return s.to_result(r.outcome);
+    // Into a range-over-func body on the line being stepped: from there, as `next`.
+    into = false;
+  }
+  fail("next: the loop body was entered {} times without reaching another line", max_restarts);
+}
+
+run_result run_to_location(session& s, const std::string& spec, bool any_frame) {
+  s.process();
+  auto sites = s.resolve_location(spec);
+  std::vector<std::uint64_t> pcs;
+  for (auto a : sites) pcs.push_back(a.value());
+  pid_t tid = s.current_tid();
+  auto frames = frames_of(s, tid);
+  step_plan plan(s, tid);
+  plan_until(plan, frames, pcs, any_frame);
+  return s.to_result(plan.run(function_code(s, frames[0].where.pc).name()).outcome);
 }
 
 run_result step_over_instruction(session& s) {
@@ -107,14 +145,7 @@ std::vector<value_record> returned_values(session& s, pid_t tid,
 
 finish_result finish_frame(session& s, const scope& where) {
   s.process();
-  int n = where.frame;
-  auto frames = stack_in(s, where, std::size_t(n) + 64);
-  if (std::size_t(n) >= frames.size()) fail("no frame {}", n);
-  // An inlined call has no frame of its own: run until the code leaves its body.
-  std::size_t phys = std::size_t(n);
-  while (phys < frames.size() && frames[phys].inlined) ++phys;
-  if (phys + 1 >= frames.size() && phys == std::size_t(n))
-    fail("finish: {} is the outermost frame", frames[std::size_t(n)].where.function.value_or("??"));
+  std::size_t n = std::size_t(where.frame);
   pid_t tid = where.tid;
   if (where.goid) {
     auto g = goroutine_in(s, where);
@@ -123,28 +154,21 @@ finish_result finish_frame(session& s, const scope& where) {
     tid = *g->tid;
   }
   if (tid != s.current_tid()) s.select_thread(tid);
+  auto frames = thread_stack(s, tid, n + 256);
+  if (n >= frames.size()) fail("no frame {}", n);
   step_plan plan(s, tid);
+  auto setup = plan_stepout(plan, frames, n);
+  if (plan.empty())
+    fail("finish: nothing to return to from {}", frames[n].where.function.value_or("??"));
+  std::vector<dwarf_variable> results;
+  if (setup.return_pc) results = declared_results(s, frames[n].where.pc);
   finish_result out;
-  if (phys != std::size_t(n)) {
-    // The physical frame's CFA, as the unwinder found it.
-    auto cfa = frames[phys].cfa;
-    if (!cfa)
-      fail("finish: cannot find the frame of {}", frames[phys].where.function.value_or("??"));
-    plan.prepare_frame(frames[phys].where.pc, *cfa, int(phys - std::size_t(n)));
-    plan.add_exit_stops();
-    out.stop = plan.run_and_describe();
-    return out;
-  }
-  // The caller's SP once the frame returned is the frame's CFA: the caller's recorded SP.
-  const frame_record& caller = frames[phys + 1];
-  auto results = declared_results(s, frames[phys].where.pc);
-  plan.add_finish_stop(caller.where.pc, caller.sp);
-  out.stop = plan.run_and_describe();
+  out.stop = s.to_result(plan.run(function_code(s, frames[0].where.pc).name()).outcome);
   // Back at the return address (not stopped elsewhere, not unwound by a panic): the results are
   // where the register ABI put them. The goroutine may have moved to another thread.
   if (!results.empty() && s.has_process()) {
     pid_t now = s.current_tid();
-    if (s.process().has_thread(now) && s.process().regs(now).rip == caller.where.pc)
+    if (s.process().has_thread(now) && s.process().regs(now).rip == *setup.return_pc)
       out.returned = returned_values(s, now, results);
   }
   return out;

@@ -4,21 +4,11 @@
 
 #include "common/error.hpp"
 #include "debugger/stack/frame_rule.hpp"
-#include "dwarf/dwarf_info.hpp"
+#include "debugger/stepping/coroutines.hpp"
+#include "debugger/stepping/step_rules.hpp"
 #include "goruntime/go_runtime.hpp"
 
 namespace godbg {
-
-
-
-// Functions `step` does not enter: the runtime and the compiler's helpers, which hold nothing
-// for a Go programmer (unless the step starts inside the runtime).
-bool is_runtime_function(std::string_view name) {
-  return name.starts_with("runtime.") || name.starts_with("internal/") ||
-         name.starts_with("runtime/internal/") || name.starts_with("type:.") ||
-         name.starts_with("type..") || name.starts_with("go:") || name.starts_with("gogo") ||
-         name.starts_with("_rt0") || name.find(".abi0") != std::string_view::npos;
-}
 
 thread_g goroutine_of(session& s, pid_t tid) {
   thread_g out;
@@ -41,263 +31,148 @@ std::optional<std::uint64_t> cfa_of(session& s, std::uint64_t pc, std::uint64_t 
   return frame_cfa(s.bin(), s.bias(), pc, regs);
 }
 
-bool frame_key::same_goroutine(session& s, pid_t t, thread_g& g) const {
-  if (goid) {
-    g = goroutine_of(s, t);
-    return g.goid == goid;
-  }
-  return t == tid;
+step_plan::step_plan(session& s, pid_t tid) : s_(s), tid_(tid), g_(goroutine_of(s, tid)) {
+  if (g_.goid && *g_.goid == 0) g_ = {};  // the system stack: follow the thread
 }
 
-frame_key key_for(session& s, pid_t tid, std::uint64_t cfa) {
-  frame_key k;
-  k.tid = tid;
-  k.cfa = cfa;
-  auto g = goroutine_of(s, tid);
-  if (g.goid && *g.goid != 0) {
-    k.goid = g.goid;
-    if (g.stack_hi && *g.stack_hi >= cfa) k.depth = *g.stack_hi - cfa;
-  }
-  return k;
-}
-
-void step_plan::prepare() {
-  const auto& r = s_.process().regs(tid_);
-  auto cfa = cfa_of(s_, r.rip, r.rsp);
-  if (!cfa) fail("cannot find the frame at {:#x}: use stepi/nexti here", r.rip);
-  prepare_frame(r.rip, *cfa, std::nullopt);
-}
-
-void step_plan::prepare_frame(std::uint64_t pc, std::uint64_t cfa, std::optional<int> level) {
-  auto& proc = s_.process();
-  pc_ = pc;
-  auto fn = s_.bin().function_at(s_.bias().to_file(virt_addr(pc_)));
-  if (!fn) fail("no function at {:#x}: use stepi/nexti here", pc_);
-  fn_ = *fn;
-  entry_ = s_.bias().to_virt(fn_.entry).value();
-  end_ = s_.bias().to_virt(fn_.end).value();
-  if (end_ <= entry_ || end_ - entry_ > (8u << 20)) fail("{}: bad function bounds", fn_.name);
-  auto chain = chain_at(pc_);
-  level_ = chain.empty() ? 0 : int(chain.size()) - 1;
-  if (level) level_ = std::min(level_, *level);
-  auto here = line_at_level(chain, level_);
-  line_ = here.line;
-  function_at_level_ = here.function;
-  key_ = key_for(s_, tid_, cfa);
-  // The caller: the return address sits just below the CFA.
-  if (!outermost(fn_.name))
-    if (auto ret = proc.read_value<std::uint64_t>(virt_addr(cfa - 8)); ret && *ret)
-      if (s_.bin().function_at(s_.bias().to_file(virt_addr(*ret)))) return_address_ = *ret;
-  std::vector<std::uint8_t> code(end_ - entry_);
-  if (!proc.read(virt_addr(entry_), code)) fail("cannot read the code of {}", fn_.name);
-  static const disassembler dis;
-  insns_ = dis.decode(code, entry_);
-}
-
-void step_plan::add_exit_stops() {
-  bool prev_left = true;
-  for (auto& i : insns_) {
-    auto li = here_at(i.address);
-    if (li.left && !prev_left && i.address != entry_) add_frame_stop(i.address);
-    prev_left = li.left;
-  }
-  if (return_address_) add_return_stop(*return_address_, key_);
-}
-
-void step_plan::add_line_stops() {
-  int prev_line = -2;
-  bool prev_left = false;
-  auto* dw = s_.bin().dwarf();
-  for (auto& i : insns_) {
-    auto li = here_at(i.address);
-    bool start = li.left != prev_left || li.line != prev_line;
-    prev_line = li.line;
-    prev_left = li.left;
-    if (!start || i.address == entry_) continue;
-    if (!li.left && (li.line == line_ || li.line == 0)) continue;
-    if (dw && !li.left) {
-      // Where DWARF is there, it says which line starts are statements.
-      if (auto row = dw->line_at(s_.bias().to_file(virt_addr(i.address)));
-          row && row->addr.value() == s_.bias().to_file(virt_addr(i.address)).value() &&
-          !row->is_stmt)
-        continue;
-    }
-    add_frame_stop(i.address);
-  }
-  if (return_address_) add_return_stop(*return_address_, key_);
-}
-
-void step_plan::add_call_stops() {
-  bool in_runtime = is_runtime_function(fn_.name);
-  std::set<std::uint64_t> done;
-  std::string prev_inlined;
-  for (auto& i : insns_) {
-    auto chain = chain_at(i.address);
-    auto li = here_at(i.address);
-    // The first instruction of a call inlined into the current line: a stop in this frame.
-    std::string inlined;
-    int depth = int(chain.size()) - 1;
-    if (!li.left && li.line == line_ && depth > level_)
-      inlined = chain[std::size_t(depth - level_ - 1)].function;
-    if (!inlined.empty() && inlined != prev_inlined &&
-        (in_runtime || !is_runtime_function(inlined)) && i.address != pc_)
-      add_frame_stop(i.address);
-    prev_inlined = inlined;
-    if (!i.is_call) continue;
-    if (li.left || li.line != line_) continue;
-    if (i.branch_target) {
-      auto callee = s_.bin().function_at(s_.bias().to_file(virt_addr(*i.branch_target)));
-      if (!callee) continue;
-      if (!in_runtime && is_runtime_function(callee->name)) continue;
-      auto body = s_.function_breakpoint_address(*callee);
-      if (!body || !done.insert(*body).second) continue;
-      add_goroutine_stop(*body);
-    } else {
-      // An indirect call (closure, interface method): stop on the call itself, then follow it
-      // one instruction in (see run()).
-      add_indirect_stop(i.address);
-    }
-  }
-}
-
-void step_plan::add_finish_stop(std::uint64_t ret, std::uint64_t frame_cfa) {
-  frame_key k = key_for(s_, tid_, frame_cfa);
-  add_return_stop(ret, k);
-}
-
-run_result step_plan::run_and_describe() {
-  session::outcome o;
+step_plan::~step_plan() {
   try {
-    o = run();
+    clear();
   } catch (...) {
-    cleanup();
-    throw;
   }
-  cleanup();
-  return s_.to_result(o);
 }
 
-const function_info& step_plan::function() const { return fn_; }
+stack_pos step_plan::pos_on(session&, const thread_g& g, std::uint64_t a) {
+  if (g.goid && *g.goid != 0 && g.stack_hi && *g.stack_hi >= a) return {true, *g.stack_hi - a};
+  return {false, a};
+}
 
-bool step_plan::has_stops() const { return !stops_.empty(); }
+stack_pos step_plan::pos(std::uint64_t a) const {
+  return pos_on(s_, g_, a);
+}
 
-std::vector<go_inline_frame> step_plan::chain_at(std::uint64_t pc) const {
-  file_addr fa = s_.bias().to_file(virt_addr(pc));
-  if (auto* tab = s_.bin().pclntab()) {
-    auto c = tab->inline_at(fa);
-    if (!c.empty()) return c;
+bool step_plan::same_goroutine(pid_t t, thread_g& g) const {
+  g = goroutine_of(s_, t);
+  if (g_.goid) return g.goid == g_.goid;
+  return t == tid_;
+}
+
+bool step_plan::works_for_goroutine(pid_t t) const {
+  if (!g_.goid) return t == tid_;
+  try {
+    auto& rt = s_.runtime();
+    auto g = rt.goroutine_on_thread(t).g;
+    return g && rt.goid_of(*g) == g_.goid;
+  } catch (const error&) {
+    return false;
   }
-  if (auto l = s_.bin().line_at(fa)) return {go_inline_frame{fn_.name, l->file, l->line}};
-  return {};
 }
 
-line_info step_plan::here_at(std::uint64_t pc) const {
-  auto li = line_at_level(chain_at(pc), level_);
-  if (!li.left && level_ > 0 && li.function != function_at_level_) li.left = true;
-  return li;
+bool step_plan::in_frame(pid_t t, const stack_pos& frame) const {
+  thread_g g;
+  if (!same_goroutine(t, g)) return false;
+  const auto& r = s_.process().regs(t);
+  auto cfa = cfa_of(s_, r.rip, r.rsp);
+  return cfa && pos_on(s_, g, *cfa) == frame;
 }
 
-line_info step_plan::line_at_level(const std::vector<go_inline_frame>& chain, int level) {
-  line_info out;
-  if (chain.empty()) return out;
-  int depth = int(chain.size()) - 1;
-  if (depth < level) {
-    out.left = true;
-    return out;
-  }
-  const auto& f = chain[std::size_t(depth - level)];
-  out.line = f.line;
-  out.function = f.function;
-  return out;
-}
-
-bool step_plan::outermost(const std::string& name) {
-  return name == "runtime.goexit" || name == "runtime.mstart" || name == "runtime.rt0_go" ||
-         name == "runtime.mstart0" || name == "_rt0_amd64_linux" || name == "_rt0_amd64";
-}
-
-void step_plan::add_frame_stop(std::uint64_t a) {
-  frame_key k = key_;
-  session* s = &s_;
-  stops_.push_back(s_.add_internal_stop(virt_addr(a), [s, k](pid_t t) {
-    thread_g g;
-    if (!k.same_goroutine(*s, t, g)) return false;
-    const auto& r = s->process().regs(t);
-    auto cfa = cfa_of(*s, r.rip, r.rsp);
-    return cfa && k.rel(g, *cfa) == k.my_rel();
-  }));
-}
-
-void step_plan::add_return_stop(std::uint64_t a, const frame_key& k) {
-  session* s = &s_;
-  stops_.push_back(s_.add_internal_stop(virt_addr(a), [s, k](pid_t t) {
-    thread_g g;
-    if (!k.same_goroutine(*s, t, g)) return false;
-    // Back in the caller, the SP is the returned frame's CFA (or above it, after a panic
-    // unwound more frames).
-    std::uint64_t sp = s->process().regs(t).rsp;
-    if (k.relative()) return g.stack_hi && *g.stack_hi - sp <= k.my_rel();
-    return sp >= k.cfa;
-  }));
-}
-
-void step_plan::add_goroutine_stop(std::uint64_t a) {
-  frame_key k = key_;
-  session* s = &s_;
-  stops_.push_back(s_.add_internal_stop(virt_addr(a), [s, k](pid_t t) {
-    thread_g g;
-    return k.same_goroutine(*s, t, g);
-  }));
-}
-
-void step_plan::add_indirect_stop(std::uint64_t a) {
-  frame_key k = key_;
-  session* s = &s_;
-  int h = s_.add_internal_stop(virt_addr(a), [s, k](pid_t t) {
-    thread_g g;
-    if (!k.same_goroutine(*s, t, g)) return false;
-    const auto& r = s->process().regs(t);
-    auto cfa = cfa_of(*s, r.rip, r.rsp);
-    return cfa && k.rel(g, *cfa) == k.my_rel();
+void step_plan::add_frame_stop(std::uint64_t pc, stack_pos frame, kind k,
+                               std::shared_ptr<bool> active) {
+  add_stop(pc, k, [this, frame, active](pid_t t) {
+    if (active && !*active) return false;
+    return in_frame(t, frame);
   });
-  stops_.push_back(h);
-  indirect_.insert(h);
 }
 
-bool step_plan::only_indirect_hit(const session::outcome& o) const {
-  const auto& hits = o.internal;
-  if (hits.empty()) return false;
-  return std::all_of(hits.begin(), hits.end(), [&](int h) { return indirect_.count(h) != 0; });
+void step_plan::add_goroutine_stop(std::uint64_t pc, kind k) {
+  add_stop(pc, k, [this](pid_t t) {
+    thread_g g;
+    return same_goroutine(t, g);
+  });
 }
 
-session::outcome step_plan::run() {
+void step_plan::add_stop(std::uint64_t pc, kind k, std::function<bool(pid_t)> wants) {
+  stops_.push_back({s_.add_internal_stop(virt_addr(pc), std::move(wants)), k});
+}
+
+void step_plan::clear() {
+  if (s_.has_process())
+    for (const auto& p : stops_) s_.remove_internal_stop(p.handle);
+  stops_.clear();
+}
+
+const step_plan::planned* step_plan::find(int handle) const {
+  for (const auto& p : stops_)
+    if (p.handle == handle) return &p;
+  return nullptr;
+}
+
+step_plan::result step_plan::run(const std::string& from) {
   for (;;) {
-    auto o = s_.run_until({});
-    if (!s_.has_process() || o.ev.what != inferior_event::kind::breakpoint ||
-        !only_indirect_hit(o))
-      return o;
-    // At an indirect call of the current line: one instruction in, then, if the callee is
-    // worth entering, run to its body; else go on.
-    pid_t t = o.ev.tid;
-    auto in = s_.single_step(t);
-    if (!s_.has_process() || in.ev.what != inferior_event::kind::step) return in;
-    std::uint64_t pc = s_.process().pc(t);
-    auto callee = s_.bin().function_at(s_.bias().to_file(virt_addr(pc)));
-    bool enter = callee && (is_runtime_function(fn_.name) || !is_runtime_function(callee->name));
-    if (enter) {
-      auto body = s_.function_breakpoint_address(*callee);
-      if (body && *body == pc) {
-        s_.process().mark_reported(t);
-        return in;
-      }
-      if (body) add_goroutine_stop(*body);
+    result r{s_.run_until({}), false};
+    const auto& o = r.outcome;
+    if (!s_.has_process() || o.ev.what != inferior_event::kind::breakpoint) return r;
+    if (!o.breakpoints.empty()) return r;  // a user breakpoint ends the step
+    const planned* action = nullptr;
+    bool ends = false;
+    for (int h : o.internal) {
+      const planned* p = find(h);
+      if (!p || p->k == kind::stop)
+        ends = true;  // ours, or another's (a panic, a fatal error)
+      else if (p->k == kind::renext)
+        r.renext = true;
+      else if (!action)
+        action = p;
     }
+    if (ends) {
+      r.renext = false;
+      return r;
+    }
+    if (r.renext || !action) return r;
+    if (action->k == kind::go_statement) {
+      enter_goroutine(o.ev.tid);
+      continue;
+    }
+    if (auto done = enter_call(o.ev.tid, from, action->k == kind::follow)) return {*done, false};
   }
 }
 
-void step_plan::cleanup() {
-  for (int h : stops_) s_.remove_internal_stop(h);
-  stops_.clear();
+std::optional<session::outcome> step_plan::enter_call(pid_t t, const std::string& from,
+                                                      bool coroutine_ok) {
+  auto in = s_.single_step(t);
+  if (!s_.has_process() || in.ev.what != inferior_event::kind::step) return in;
+  std::uint64_t pc = s_.process().pc(t);
+  if (coroutine_ok)
+    if (auto c = coroutine_target(s_, t)) {
+      // iter.Pull's next/yield/stop switch to the coroutine's goroutine: the step goes on there,
+      // and every stop for this goroutine is moot.
+      clear();
+      std::int64_t id = c->goid;
+      add_stop(c->pc, kind::stop, [this, id](pid_t th) { return goroutine_of(s_, th).goid == id; });
+      return std::nullopt;
+    }
+  auto dest = step_into_address(s_, from, pc);
+  if (!dest) return std::nullopt;  // not entered: the other stops catch its return
+  if (*dest == pc) return in;
+  add_goroutine_stop(*dest);
+  return std::nullopt;
+}
+
+void step_plan::enter_goroutine(pid_t t) {
+  std::uint64_t newg = s_.process().regs(t).rax;
+  auto& rt = s_.runtime();
+  auto goid = rt.goid_of(newg);
+  auto start = rt.g_startpc(newg);
+  if (!goid || !start) return;
+  auto fn = s_.bin().function_at(s_.bias().to_file(virt_addr(*start)));
+  if (!fn) return;
+  // `go f(x)` starts a wrapper (main.main.gowrap1, or an autogenerated one): past it to f.
+  auto [target, pc] = skip_wrappers_in(s_, *fn, *start, true);
+  (void)pc;
+  clear();
+  std::int64_t id = *goid;
+  add_stop(body_address(s_, target), kind::stop,
+           [this, id](pid_t th) { return goroutine_of(s_, th).goid == id; });
 }
 
 }  // namespace godbg

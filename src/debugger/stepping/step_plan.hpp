@@ -1,27 +1,21 @@
 #pragma once
-// The plan of one source-level step, as Delve steps: internal stops at the line starts of the
-// current function and at its return address (and, for `step`, at the body of every function
-// the current line calls), each wanted only by the same goroutine in the same frame; then every
-// thread runs. Frames are compared by their distance from the top of the goroutine's stack
-// (g.stack.hi - CFA), which survives the runtime copying the stack.
+// The mechanism of one source-level step, as Delve steps: internal stops that each say whether
+// the goroutine being stepped wants to stop there (the same goroutine, often the same frame),
+// then every thread runs until one of them is wanted. Frames are known by their distance from
+// the top of the goroutine's stack (g.stack.hi - CFA), which survives the runtime copying the
+// stack. What to stop at is decided by the builders (step_next.cpp); this file runs them.
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
-#include <set>
 #include <string>
-#include <string_view>
 #include <vector>
 
-#include "arch_amd64/disassembler.hpp"
 #include "debugger/session.hpp"
-#include "dwarf/gopclntab.hpp"
 
 namespace godbg {
-
-// Functions `step` does not enter: the runtime and the compiler's helpers, which hold nothing
-// for a Go programmer (unless the step starts inside the runtime).
-bool is_runtime_function(std::string_view name);
 
 // Which goroutine a thread runs, and where its stack tops out (g.stack.hi: runtime.g starts with
 // stack{lo, hi} in every Go version).
@@ -29,108 +23,90 @@ struct thread_g {
   std::optional<std::int64_t> goid;
   std::optional<std::uint64_t> stack_hi;
 };
-
 thread_g goroutine_of(session& s, pid_t tid);
 
 // The CFA of the frame running at pc with stack pointer sp.
 std::optional<std::uint64_t> cfa_of(session& s, std::uint64_t pc, std::uint64_t sp);
 
-// How to recognize one frame of one goroutine again, wherever its stack has moved.
-struct frame_key {
-  pid_t tid = 0;
-  std::optional<std::int64_t> goid;    // set when the thread runs a user goroutine
-  std::optional<std::uint64_t> depth;  // stack_hi - CFA, when stack_hi is known
-  std::uint64_t cfa = 0;               // raw CFA (fallback)
-
-  bool same_goroutine(session& s, pid_t t, thread_g& g) const;
-  // Distance of a stack address from the top of its goroutine's stack (or the raw address).
-  std::uint64_t rel(const thread_g& g, std::uint64_t a) const {
-    if (goid && depth && g.stack_hi) return *g.stack_hi - a;
-    return a;
-  }
-  std::uint64_t my_rel() const { return goid && depth ? *depth : cfa; }
-  bool relative() const { return goid && depth; }
-};
-
-frame_key key_for(session& s, pid_t tid, std::uint64_t cfa);
-
-// The line of `pc` at one level of inlining, counted from the physical function (level 0); -1
-// when pc is outside that inlined body (it returned), 0 when unknown.
-struct line_info {
-  int line = 0;
-  bool left = false;
-  std::string function;
+// A place on the stepped goroutine's stack, as it can be found again: the distance from the top
+// of the goroutine's stack, or the raw address outside goroutines (C code, g0).
+struct stack_pos {
+  bool relative = false;
+  std::uint64_t value = 0;
+  bool operator==(const stack_pos&) const = default;
 };
 
 class step_plan {
  public:
-  step_plan(session& s, pid_t tid) : s_(s), tid_(tid) {}
+  // What an internal stop does when the stepped goroutine reaches it.
+  enum class kind {
+    stop,          // the step ends here
+    renext,        // a range-over-func body entered on the line being stepped: `next` again there
+    follow,        // an indirect call to step into: one instruction in, then to the callee's body
+    defer_call,    // the runtime about to call a deferred function: the same, into it
+    go_statement,  // newproc made the goroutine a `go` statement starts: the step goes there
+  };
 
-  // Everything `next` needs from frame 0 of the thread.
-  void prepare();
+  step_plan(session& s, pid_t tid);
+  ~step_plan();
+  step_plan(const step_plan&) = delete;
+  step_plan& operator=(const step_plan&) = delete;
 
-  // The same for any physical frame of the thread's goroutine (pc, CFA); `level`: how deep in
-  // inlined calls the frame of interest is (default: the innermost at pc).
-  void prepare_frame(std::uint64_t pc, std::uint64_t cfa, std::optional<int> level);
+  session& sess() { return s_; }
+  pid_t tid() const { return tid_; }
+  const thread_g& goroutine() const { return g_; }
+  // Where `a` (a stack address of the stepped goroutine, as it is now) sits.
+  stack_pos pos(std::uint64_t a) const;
+  // The same for a thread that reached a stop, from its own goroutine's stack top.
+  static stack_pos pos_on(session& s, const thread_g& g, std::uint64_t a);
 
-  // Stops for finishing an inlined call: wherever the code of this frame leaves the inlined
-  // body, and the return address of the physical function.
-  void add_exit_stops();
+  // Whether thread t runs the stepped goroutine (the same thread outside goroutines); fills g.
+  bool same_goroutine(pid_t t, thread_g& g) const;
+  // The same, looking through the system stack to the goroutine the thread works for.
+  bool works_for_goroutine(pid_t t) const;
+  // Whether thread t runs it with its innermost frame's CFA at `frame`.
+  bool in_frame(pid_t t, const stack_pos& frame) const;
 
-  // Stops for `next`: each line start in this function other than the current line, wanted by
-  // this frame only; and the return address, wanted by the caller's frame.
-  void add_line_stops();
+  // Stops: wanted by the same goroutine in the frame whose CFA is `frame`; by the same goroutine
+  // anywhere; or as `wants` says. `active` (optional) switches a stop off without removing it.
+  void add_frame_stop(std::uint64_t pc, stack_pos frame, kind k = kind::stop,
+                      std::shared_ptr<bool> active = {});
+  void add_goroutine_stop(std::uint64_t pc, kind k = kind::stop);
+  void add_stop(std::uint64_t pc, kind k, std::function<bool(pid_t)> wants);
+  bool empty() const { return stops_.empty(); }
 
-  // Stops for `step`: the bodies of the functions the current line calls directly.
-  void add_call_stops();
+  // Runs until a stop ends the step (or something else stops the program: a breakpoint, a
+  // signal, a panic, the end). `from`: the function stepped from (what `step` may enter).
+  struct result {
+    session::outcome outcome;
+    bool renext = false;  // stopped at a renext stop: the caller steps again from there
+  };
+  result run(const std::string& from);
+  // The thread stands on an indirect call the step enters: into it first. An outcome when that
+  // already ends the step.
+  std::optional<session::outcome> step_into_here(const std::string& from) {
+    return enter_call(tid_, from, true);
+  }
 
-  // Stop for `finish`: the return address of a frame, when the goroutine's stack has unwound
-  // above that frame.
-  void add_finish_stop(std::uint64_t ret, std::uint64_t frame_cfa);
-
-  // Runs until a stop is wanted; follows indirect calls into user functions. Cleans up its stops.
-  run_result run_and_describe();
-
-  const function_info& function() const;
-  bool has_stops() const;
+  // Removes every stop (also done by the destructor).
+  void clear();
 
  private:
-  std::vector<go_inline_frame> chain_at(std::uint64_t pc) const;
-
-  // The line of pc in the function being stepped (its inlined calls folded into their call
-  // lines); `left` when pc is outside it (an inlined body that returned).
-  line_info here_at(std::uint64_t pc) const;
-
-  static line_info line_at_level(const std::vector<go_inline_frame>& chain, int level);
-
-  static bool outermost(const std::string& name);
-
-  void add_frame_stop(std::uint64_t a);
-
-  void add_return_stop(std::uint64_t a, const frame_key& k);
-
-  void add_goroutine_stop(std::uint64_t a);
-
-  void add_indirect_stop(std::uint64_t a);
-
-  bool only_indirect_hit(const session::outcome& o) const;
-
-  session::outcome run();
-
-  void cleanup();
+  struct planned {
+    int handle = 0;
+    kind k = kind::stop;
+  };
+  const planned* find(int handle) const;
+  // Into the callee of the call the thread stands on; its first stop, or a finished outcome.
+  std::optional<session::outcome> enter_call(pid_t t, const std::string& from, bool coroutine_ok);
+  // Thread t is back from runtime.newproc1 (the new goroutine in AX): every stop replaced by one
+  // where that goroutine starts.
+  void enter_goroutine(pid_t t);
 
   session& s_;
   pid_t tid_;
-  std::uint64_t pc_ = 0, entry_ = 0, end_ = 0;
-  function_info fn_;
-  int level_ = 0;
-  int line_ = 0;
-  std::string function_at_level_;
-  frame_key key_;
-  std::optional<std::uint64_t> return_address_;
-  std::vector<instruction> insns_;
-  std::vector<int> stops_;
-  std::set<int> indirect_;
+  thread_g g_;
+  std::vector<planned> stops_;
 };
 
 }  // namespace godbg

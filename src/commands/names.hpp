@@ -21,4 +21,28 @@ constexpr std::string_view reason_name(stop_reason r) {
   return "step";
 }
 
+constexpr std::string_view kind_name(breakpoint_kind k) {
+  switch (k) {
+    case breakpoint_kind::breakpoint:
+      return "breakpoint";
+    case breakpoint_kind::tracepoint:
+      return "tracepoint";
+    case breakpoint_kind::watchpoint:
+      return "watchpoint";
+  }
+  return "breakpoint";
+}
+
+constexpr std::string_view access_name(watch_access a) {
+  switch (a) {
+    case watch_access::write:
+      return "write";
+    case watch_access::read:
+      return "read";
+    case watch_access::read_write:
+      return "read-write";
+  }
+  return "write";
+}
+
 }  // namespace godbg
