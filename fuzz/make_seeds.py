@@ -7,7 +7,8 @@ DEMO_DIR is what scripts/build_demos.sh built (DEMO_DIR/toolchains.txt, DEMO_DIR
 <demo>, DEMO_DIR/native/{debug,nodebug}/<prog>). OUT_DIR/<target>/ gets the seeds of each target:
 small ELF files rebuilt from the real binaries with only the sections that target reads (whole
 Go binaries are megabytes, and mutations spread over them rarely hit the bytes that matter), the
-native C binaries whole, and for `commands` the command files in fuzz/seeds/commands/.
+native C binaries whole, and the hand-written seeds of fuzz/seeds/<target>/ (command files for
+`commands`, client byte streams for `dap`).
 Nothing here is committed: the seeds are rebuilt from whatever toolchains the machine has.
 """
 import os
@@ -188,6 +189,64 @@ def seeds_of_go(out, tag, path):
         write(out, "dwarf", tag, build(e, [nobits_text(e)] + dbg))
 
 
+def note(name, typ, desc):
+    n = name.encode() + b"\0"
+    pad = lambda b: b + b"\0" * ((-len(b)) % 4)
+    return struct.pack("<III", len(n), len(desc), typ) + pad(n) + pad(desc)
+
+
+def core_seed(threads, files, segments, extra_notes=b""):
+    """A core laid out as the kernel writes one: NT_PRSTATUS (336 bytes: the registers at 112)
+    and NT_FPREGSET per thread, NT_PRPSINFO, NT_SIGINFO, NT_AUXV and NT_FILE after the first;
+    PT_LOAD segments (vaddr, memsz, bytes) whose bytes may stop short of memsz."""
+    notes = b""
+    for i, tid in enumerate(threads):
+        regs = [0] * 27
+        regs[16] = 0x401000 + i * 16  # rip
+        regs[19] = 0x7ffd0000         # rsp
+        regs[21] = 0x5a0000 + i * 8   # fs_base
+        prstatus = bytearray(336)
+        struct.pack_into("<h", prstatus, 12, 6 if i == 0 else 0)  # pr_cursig
+        struct.pack_into("<i", prstatus, 32, tid)                  # pr_pid
+        struct.pack_into("<27Q", prstatus, 112, *regs)
+        notes += note("CORE", 1, bytes(prstatus))
+        if i == 0:
+            psinfo = bytearray(136)
+            struct.pack_into("<i", psinfo, 24, tid)
+            psinfo[40:44] = b"prog"
+            psinfo[56:64] = b"prog arg"
+            notes += note("CORE", 3, bytes(psinfo))
+            notes += note("CORE", 0x53494749, struct.pack("<iii", 6, 0, -6) + bytes(116))
+            notes += note("CORE", 6, struct.pack("<6Q", 6, 4096, 9, 0x401000, 0, 0))
+            names = b"".join(f.encode() + b"\0" for _, _, _, f in files)
+            body = struct.pack("<QQ", len(files), 4096)
+            body += b"".join(struct.pack("<QQQ", a, b, o) for a, b, o, _ in files)
+            notes += note("CORE", 0x46494C45, body + names)
+        notes += note("CORE", 2, bytes(512))
+    notes += note("LINUX", 0x202, bytes(64)) + extra_notes
+    phnum = 1 + len(segments)
+    at = EHDR.size + PHDR.size * phnum
+    phdrs = PHDR.pack(4, 0, at, 0, 0, len(notes), 0, 4)
+    at += len(notes)
+    data = b""
+    for vaddr, memsz, body in segments:
+        phdrs += PHDR.pack(PT_LOAD, 6, at + len(data), vaddr, 0, len(body), memsz, 4096)
+        data += body
+    ident = b"\x7fELF\x02\x01\x01" + bytes(9)
+    head = EHDR.pack(ident, 4, 62, 1, 0, EHDR.size, 0, 0, EHDR.size, PHDR.size, phnum, 0, 0, 0)
+    return head + phdrs + notes + data
+
+
+def core_seeds(out):
+    text = bytes(range(256)) * 16
+    write(out, "core", "two-threads", core_seed(
+        [4242, 4243], [(0x400000, 0x402000, 0, "/x/prog"), (0x402000, 0x403000, 2, "/x/prog")],
+        [(0x400000, 0x2000, text), (0x402000, 0x1000, b""), (0x7ffd0000 - 0x800, 0x1000,
+                                                            bytes(0x1000))]))
+    write(out, "core", "one-thread", core_seed([7], [], [(0x10000, 0x100, b"\xcc" * 0x40)]))
+    write(out, "core", "no-segments", core_seed([1, 2, 3], [(0x1000, 0x2000, 0, "/a")], []))
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
@@ -214,10 +273,13 @@ def main():
             if kind == "debug":
                 write(out, "dwarf", f"native-{kind}-{name}", data)
             n += 1
-    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "seeds", "commands")
-    os.makedirs(os.path.join(out, "commands"), exist_ok=True)
-    for name in sorted(os.listdir(here)):
-        shutil.copy(os.path.join(here, name), os.path.join(out, "commands", name))
+    core_seeds(out)
+    # Hand-written seeds: command files (commands), client byte streams (dap).
+    seeds = os.path.join(os.path.dirname(os.path.abspath(__file__)), "seeds")
+    for target in sorted(os.listdir(seeds)):
+        os.makedirs(os.path.join(out, target), exist_ok=True)
+        for name in sorted(os.listdir(os.path.join(seeds, target))):
+            shutil.copy(os.path.join(seeds, target, name), os.path.join(out, target, name))
     counts = {t: len(os.listdir(os.path.join(out, t))) for t in sorted(os.listdir(out))}
     print(f"make_seeds: {n} binaries -> " + ", ".join(f"{t}: {c}" for t, c in counts.items()))
 

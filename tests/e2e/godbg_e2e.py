@@ -5,6 +5,7 @@ toolchain: DIR/<go version>/<normal|pie|stripped>/<demo>), GODBG_SOURCE_DIR.
 """
 import json
 import os
+import re
 import select
 import subprocess
 import sys
@@ -25,6 +26,26 @@ def go_versions():
     return versions
 
 
+def goroot(go):
+    """The GOROOT of the toolchain that reported version `go` (build_demos.sh's goroots.txt)."""
+    with open(os.path.join(DEMO_DIR, "goroots.txt")) as f:
+        for line in f:
+            parts = line.split(None, 1)
+            if len(parts) == 2 and parts[0] == go:
+                return parts[1].strip()
+    raise SystemExit(f"no GOROOT recorded for {go}")
+
+
+def go_command(go):
+    """The go binary of that toolchain; run it with GOTOOLCHAIN=local."""
+    return os.path.join(goroot(go), "bin", "go")
+
+
+def version_key(go):
+    """go1.26.8 -> (1, 26, 8): to compare versions."""
+    return tuple(int(x) for x in re.findall(r"\d+", go)[:3])
+
+
 def demo(go, variant, name):
     return os.path.join(DEMO_DIR, go, variant, name)
 
@@ -34,6 +55,26 @@ def builds(name, variants=VARIANTS):
     for go in go_versions():
         for v in variants:
             yield go, v, demo(go, v, name)
+
+
+# Every record any test reads is held to CONTRACT.md's "unknown values are null": a name, file
+# or line that says "?" (or line 0) is a violation, reported by Checks.done() of any test.
+UNKNOWN_KEYS = ("function", "file", "start_function", "created_by")
+contract_violations = []
+
+
+def check_contract(obj, where=""):
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k in UNKNOWN_KEYS and v in ("?", "", "??"):
+                contract_violations.append(f"{where}{k}={v!r} in {str(obj)[:200]}")
+            elif k == "line" and v == 0:
+                contract_violations.append(f"{where}line=0 in {str(obj)[:200]}")
+            else:
+                check_contract(v, where)
+    elif isinstance(obj, list):
+        for v in obj:
+            check_contract(v, where)
 
 
 def records(text):
@@ -50,6 +91,7 @@ def records(text):
         except ValueError:
             continue
         if isinstance(obj, dict):
+            check_contract(obj)
             out.append(obj)
     return out
 
@@ -162,12 +204,27 @@ def has(key):
     return lambda r: key in r
 
 
-class Checks:
-    """Collects failures so one run reports all of them, and exits non-zero if any."""
+# Build kinds a check can be about: the demos' variants and the other kinds build_demos.sh makes
+# (OUT/<go>/<kind>/), plus "newer-*" (a build whose version strings say go1.99) and "cgo*".
+KINDS = ("normal", "pie", "stripped", "nobuildinfo", "nobuildinfo-stripped", "newer-normal",
+         "newer-pie", "newer-stripped", "goexperiment", "goexperiment-stripped", "race",
+         "external", "test", "test-stripped", "cgo", "cgo-pie", "cgo-stripped")
+RESULTS_DIR = os.environ.get("GODBG_RESULTS_DIR", "")
 
-    def __init__(self):
+
+class Checks:
+    """Collects failures so one run reports all of them, and exits non-zero if any.
+
+    With a `feature`, every check whose message starts "<go version> <kind>" also counts for the
+    compatibility table (scripts/compat_table.py): done() writes, under $GODBG_RESULTS_DIR, one
+    line per (go, kind, feature) saying whether all its checks passed. Tests set `feature` again
+    for each part they test."""
+
+    def __init__(self, feature=None):
         self.failed = 0
         self.passed = 0
+        self.feature = feature
+        self.results = {}
 
     def check(self, cond, what):
         if cond:
@@ -175,10 +232,29 @@ class Checks:
         else:
             self.failed += 1
             print(f"FAIL: {what}", flush=True)
+        self._record(bool(cond), what)
+
+    def _record(self, ok, what):
+        words = str(what).split(":")[0].split()
+        if not self.feature or len(words) < 2 or not re.match(r"go1\.\d+", words[0]):
+            return
+        if words[1] not in KINDS:
+            return
+        key = (words[0], words[1], self.feature)
+        self.results[key] = self.results.get(key, True) and ok
 
     def equal(self, got, want, what):
         self.check(got == want, f"{what}: got {got!r}, want {want!r}")
 
     def done(self):
+        for v in sorted(set(contract_violations))[:20]:
+            self.check(False, f"unknown shown as a value (CONTRACT.md wants null): {v}")
+        if RESULTS_DIR and self.results:
+            os.makedirs(RESULTS_DIR, exist_ok=True)
+            name = os.path.splitext(os.path.basename(sys.argv[0]))[0]
+            with open(os.path.join(RESULTS_DIR, name + ".jsonl"), "w") as f:
+                for (go, kind, feature), ok in sorted(self.results.items()):
+                    f.write(json.dumps({"test": name, "go": go, "kind": kind, "feature": feature,
+                                        "ok": ok}) + "\n")
         print(f"{self.passed} passed, {self.failed} failed")
         sys.exit(1 if self.failed else 0)

@@ -10,7 +10,7 @@ import time
 
 from godbg_e2e import GODBG, Checks, Session, builds, has, is_stop, records
 
-c = Checks()
+c = Checks(feature="attach")
 
 
 def text_equals_file(pid, exe_path):

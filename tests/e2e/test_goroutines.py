@@ -40,7 +40,7 @@ def frames_of(recs):
     return [r["frames"] for r in recs if "frames" in r][-1]
 
 
-c = Checks()
+c = Checks(feature="goroutines")
 for go, variant, path in builds("waiters"):
     what = f"{go} {variant}"
     s = Session([path])

@@ -14,16 +14,12 @@ import subprocess
 import sys
 import time
 
-from godbg_e2e import Checks, demo, go_versions, run
+from godbg_e2e import Checks, demo, go_versions, run, version_key
 
 dlv = os.environ.get("DLV") or shutil.which("dlv") or os.path.expanduser("~/go/bin/dlv")
 if not os.access(dlv, os.X_OK):
     print("SKIP: Delve not found (set DLV, or go install github.com/go-delve/delve/cmd/dlv@latest)")
     sys.exit(0)
-
-
-def version_key(v):
-    return tuple(int(x) for x in re.findall(r"\d+", v)[:3])
 
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

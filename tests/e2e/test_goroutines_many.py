@@ -10,13 +10,9 @@ import collections
 import re
 import time
 
-from godbg_e2e import Checks, Session, demo, go_versions, has, is_stop
+from godbg_e2e import Checks, Session, demo, go_versions, has, is_stop, version_key
 
 N = 100000
-
-
-def version_key(v):
-    return tuple(int(x) for x in re.findall(r"\d+", v)[:3])
 
 
 def minor(go):

@@ -2,7 +2,7 @@
 instruction, breakpoint bookkeeping — on every toolchain, normal, PIE and stripped."""
 from godbg_e2e import Checks, builds, run
 
-c = Checks()
+c = Checks(feature="break & bt")
 for go, variant, path in builds("waiters"):
     what = f"{go} {variant}"
     r = run([path], ["break main.checkpoint", "continue", "bt", "regs", "disassemble",

@@ -62,7 +62,7 @@ def check_trace(c, what, path, pid):
             f"{what}: schedinit is a complete event")
 
 
-c = Checks()
+c = Checks(feature="startup report")
 for go, variant, path in builds("hello"):
     what = f"{go} {variant}"
     with tempfile.TemporaryDirectory() as tmp:

@@ -2,7 +2,7 @@
 and conditional breakpoints — on every toolchain, normal, PIE and stripped."""
 from godbg_e2e import Checks, builds, run
 
-c = Checks()
+c = Checks(feature="step & finish")
 
 
 def steps(r):

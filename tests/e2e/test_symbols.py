@@ -2,9 +2,9 @@
 record's Go version and symbol source — on every toolchain, normal, PIE and stripped."""
 import os
 
-from godbg_e2e import Checks, builds, run
+from godbg_e2e import Checks, builds, go_command, run
 
-c = Checks()
+c = Checks(feature="break & bt")
 
 
 def names(frames):
@@ -73,8 +73,7 @@ import subprocess
 import tempfile
 
 for go in sorted({g for g, _, _ in builds("hello", ("normal",))}):
-    goroot = "/usr/local/go" if not go.startswith("go1.19") else "/usr/lib/go-1.19"
-    gobin = os.path.join(goroot, "bin", "go")
+    gobin = go_command(go)
     if not os.path.exists(gobin):
         continue
     tmp = tempfile.mkdtemp()

@@ -15,7 +15,7 @@ import os
 
 from godbg_e2e import Checks, Session, builds, has, is_stop
 
-c = Checks()
+c = Checks(feature="threads")
 
 
 def start(path, bp):

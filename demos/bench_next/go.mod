@@ -1,0 +1,3 @@
+module godbg.demo/bench_next
+
+go 1.19

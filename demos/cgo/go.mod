@@ -1,0 +1,3 @@
+module godbg.demo/cgo
+
+go 1.19

@@ -1,0 +1,3 @@
+module dapdemo
+
+go 1.19

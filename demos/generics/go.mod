@@ -1,0 +1,3 @@
+module godbg.demo/generics
+
+go 1.19

@@ -1,0 +1,3 @@
+module godbg.demo/gotest
+
+go 1.19

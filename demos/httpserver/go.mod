@@ -1,0 +1,3 @@
+module godbg.demo/httpserver
+
+go 1.19

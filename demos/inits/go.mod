@@ -1,0 +1,3 @@
+module godbg.demo/inits
+
+go 1.19

@@ -1,0 +1,3 @@
+module godbg.demo/postmortem
+
+go 1.19

@@ -1,0 +1,3 @@
+module godbg.demo/sigcount
+
+go 1.19

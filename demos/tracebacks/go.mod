@@ -1,0 +1,3 @@
+module godbg.demo/tracebacks
+
+go 1.19

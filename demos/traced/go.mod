@@ -1,0 +1,3 @@
+module godbg.demo/traced
+
+go 1.19

@@ -1,0 +1,3 @@
+module godbg.demo/values
+
+go 1.19

@@ -1,0 +1,3 @@
+module godbg.demo/watch
+
+go 1.19

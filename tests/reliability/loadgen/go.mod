@@ -1,0 +1,3 @@
+module godbg.test/loadgen
+
+go 1.19
