@@ -18,6 +18,9 @@ import sys
 import threading
 import time
 
+import bench_values
+import bench_issue15  # rows T and W (tracepoints, watchpoints)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "out")
 
@@ -202,7 +205,7 @@ class Bench:
         self.godbg = a.godbg
         self.dlv = a.dlv
         self.gdb = a.gdb
-        self.bin = lambda n: os.path.join(OUT, n)
+        self.bin = lambda n: os.path.join(a.bin_dir or OUT, n)
         self.rows = []  # dicts: id, label, unit, values{tool: median}, samples, notes
         self.skip = {}  # (row, tool) -> reason
 
@@ -425,6 +428,61 @@ class Bench:
                          "s", {t: med([r.phase for r in v]) for t, v in good.items() if v},
                          {t: [r.phase for r in v] for t, v in good.items()})
 
+    def row_f(self):
+        """Post-mortem: open a core of bench_manyg holding N parked goroutines and list them."""
+        prog = self.bin("bench_manyg")
+        n = self.a.goroutines
+        core = os.path.join(OUT, f"manyg-{n}.core")
+        target = subprocess.Popen([prog, str(n), "wait"], stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        try:
+            line = target.stdout.readline().decode()
+            if "goroutines parked" not in line:
+                self.add_row("F", "core: open + goroutines", "s", {}, note="bench_manyg did not park")
+                return
+            if os.path.exists(core):
+                os.unlink(core)
+            # The core is godbg's own dump (gdb's gcore of the same process gives the same
+            # listing; godbg writes it in a fraction of the time).
+            d = run_session([self.godbg, "attach", "--batch", "-q", "-x",
+                             cmdfile("F-dump.godbg", [f"dump {core}", "detach"]),
+                             str(target.pid)], self.a.timeout)
+            if not os.path.exists(core):
+                self.add_row("F", "core: open + goroutines", "s", {},
+                             note=f"dump failed: {d.err.decode(errors='replace')[-200:]}")
+                return
+            print(f"  [F] dump of {n:,} goroutines: {d.wall:.3f}s, "
+                  f"{os.path.getsize(core) / 1e6:.0f} MB (sparse: "
+                  f"{os.stat(core).st_blocks * 512 / 1e6:.0f} MB on disk)", flush=True)
+        finally:
+            target.kill()
+            target.wait()
+
+        def make(t):
+            if t == "godbg":
+                return [self.godbg, "core", "--batch", "-q", "-x",
+                        cmdfile("F.godbg", ["goroutines"]), prog, core], None
+            return [self.dlv, "core", prog, core, "--init", cmdfile("F.dlv", ["goroutines", "exit"]),
+                    "--allow-non-terminal-interactive=true"], None
+
+        def check(t, r):
+            pat = {"godbg": rb"\b(\d+) goroutines", "dlv": rb"\[(\d+) goroutines\]"}[t]
+            m = re.findall(pat, r.out)
+            if not m or int(m[-1]) < n:
+                return f"the listing does not show {n}+ goroutines (saw {m[-1:] or 'none'})"
+            return None
+
+        good = self.measure("F", ["godbg", "dlv"], make, check, self.a.timeout_goroutines)
+        self.add_row("F", f"core of {n:,} parked goroutines: open it, `goroutines`, end", "s",
+                     {t: med([r.wall for r in v]) for t, v in good.items() if v},
+                     {t: [r.wall for r in v] for t, v in good.items()},
+                     "whole session: start, read the core, list, exit")
+        self.add_row("F-rss", "peak RSS of the debugger in row F", "MB",
+                     {t: med([r.rss_kb / 1024 for r in v if r.rss_kb]) for t, v in good.items()
+                      if v and any(r.rss_kb for r in v)},
+                     {t: [r.rss_kb for r in v] for t, v in good.items()})
+        os.unlink(core)
+
     def row_d(self):
         prog = self.bin("bench_threads")
         n = self.a.threads
@@ -551,10 +609,72 @@ class Bench:
                          "K commands between two markers, divided; K = " +
                          ", ".join(f"{t} {k}" for t, k in ks.items()))
 
+    def row_n(self):
+        # F: `next` over one line whose call loops N times, against a continue over the same
+        # work (a breakpoint on the next line). Time between two markers around the command.
+        prog = self.bin("bench_next")
+        src = os.path.join(os.path.dirname(HERE), "demos", "bench_next", "main.go")
+        with open(src) as f:
+            lines = f.read().splitlines()
+        at = next(i + 1 for i, ln in enumerate(lines) if ln.endswith("// bench:next"))
+        after = next(i + 1 for i, ln in enumerate(lines) if ln.endswith("// bench:after"))
+        n = self.a.next_iterations
+
+        def cmds(t, how):
+            run = "run" if t == "gdb" else "continue"
+            head = [f"break main.go:{at}", run]
+            if how == "continue":
+                head.append(f"break main.go:{after}")
+            body = [MARK[t][0], "next" if how == "next" else "continue", MARK[t][0]]
+            return head + body + ["kill" if t == "godbg" else None]
+
+        def check(t, r):
+            # Between the two markers: the stop on the line after (godbg and Delve say
+            # main.go:N, gdb prints the line as "N<tab>source"), the program not at its end.
+            parts = r.out.split(MARK_VALUE)
+            if len(parts) < 3:
+                return "the markers are missing"
+            timed = parts[1]
+            if b"spun " in timed:
+                return "the program ran to its end (the step lost its goroutine)"
+            if f"main.go:{after}".encode() not in timed and f"\n{after}\t".encode() not in timed:
+                return f"did not stop at line {after}"
+            return None
+
+        values, samples, cpu = {}, {}, {}
+        for how in ("next", "continue"):
+            good = self.measure(f"N-{how}", ["godbg", "dlv", "gdb"],
+                                lambda t, how=how: self.launch(
+                                    t, prog, [str(n)], [c for c in cmds(t, how) if c],
+                                    f"N.{how}"),
+                                check, self.a.timeout, phase=(0, 1), label=how)
+            values[how] = {t: med([r.phase for r in v]) * 1e3 for t, v in good.items() if v}
+            samples[how] = {t: [r.phase for r in v] for t, v in good.items()}
+            # CPU time of the whole session (debugger + program): steadier than the timed
+            # phase on a shared machine; single-stepping the loop would show here as seconds.
+            cpu[how] = {t: med([r.cpu for r in v]) for t, v in good.items()
+                        if v and all(r.cpu is not None for r in v)}
+            for t in ("godbg", "dlv", "gdb"):  # a failed tool's reason goes under its rows
+                if (f"N-{how}", t) in self.skip:
+                    for rid in ("N", "N-cpu") if how == "next" else ("N-cont", "N-cont-cpu"):
+                        self.skip[(rid, t)] = self.skip[(f"N-{how}", t)]
+        self.add_row("N", f"`next` over a line whose call loops {n:,} times", "ms",
+                     values["next"], samples["next"])
+        self.add_row("N-cont", "`continue` over the same work (breakpoint on the next line)", "ms",
+                     values["continue"], samples["continue"])
+        self.add_row("N-ratio", "`next` / `continue` (1 = no single-stepping through the call)",
+                     "x", {t: values["next"][t] / values["continue"][t]
+                           for t in values["next"] if values["continue"].get(t)})
+        self.add_row("N-cpu", "CPU time of the whole `next` session (launch, break, next, kill)",
+                     "s", cpu["next"])
+        self.add_row("N-cont-cpu", "CPU time of the whole `continue` session", "s",
+                     cpu["continue"])
+
     # ---- report -----------------------------------------------------------------------
     def report(self, env):
         fmtv = lambda v, u: "—" if v is None else (f"{v:.3f}" if u == "s" else
                                                   f"{v:.1f}" if u in ("MB", "us") else
+                                                  f"{v:,.0f}" if u == "/s" else
                                                   f"{v:.2f}")
         ratio = lambda a, b: "—" if a is None or not b else f"{a / b:.3f}"
         lines = ["| row | what | unit | godbg | Delve | gdb | naive | godbg/Delve | godbg/gdb "
@@ -578,7 +698,7 @@ class Bench:
               f"{env['go']} · workloads built by {env['go']}", ""] + lines + [""]
         if notes:
             md += ["Notes:", ""] + notes + [""]
-        md += ["Targets (issue 7):", ""] + [f"- {t}" for t in targets] + [""]
+        md += ["Targets (issues 7 and 18):", ""] + [f"- {t}" for t in targets] + [""]
         return "\n".join(md)
 
     def targets(self):
@@ -616,9 +736,13 @@ class Bench:
         c = v.get("C", {})
         check("C ≤ 1/10 of Delve's", c.get("godbg"),
               c["dlv"] / 10 if c.get("dlv") else None, "Delve / 10")
+        bench_values.targets(v, check)
         c1 = v.get("C1M", {})
         check("C 1,000,000 goroutines listed in seconds", c1.get("godbg"), 10.0,
               "≤ 10 s taken as 'seconds'")
+        f = v.get("F", {})
+        check("F (issue 18) core of 100,000 goroutines ≤ 1/10 of Delve's", f.get("godbg"),
+              f["dlv"] / 10 if f.get("dlv") else None, "Delve / 10")
         return out
 
 
@@ -651,7 +775,8 @@ def main():
     ap.add_argument("--dlv", required=True)
     ap.add_argument("--gdb", default="/usr/bin/gdb")
     ap.add_argument("--reps", type=int, default=3)
-    ap.add_argument("--rows", default="A,B,C,D,E")
+    ap.add_argument("--rows", default="A,B,C,D,E,F")
+    ap.add_argument("--next-iterations", type=int, default=1000000)
     ap.add_argument("--hits", default="2000,10000")
     ap.add_argument("--hot-addr", required=True)
     ap.add_argument("--goroutines", type=int, default=100000)
@@ -661,7 +786,16 @@ def main():
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--timeout-hits", type=float, default=240)
     ap.add_argument("--timeout-goroutines", type=float, default=300)
+    # Where the workloads are and where the results go (run.sh: one pair per Go toolchain and
+    # build variant), and what to call that build in the table.
+    ap.add_argument("--bin-dir", default="")
+    ap.add_argument("--out-dir", default="")
+    ap.add_argument("--build", default="")
     a = ap.parse_args()
+    global OUT
+    if a.out_dir:
+        OUT = a.out_dir
+        os.makedirs(os.path.join(OUT, "cmds"), exist_ok=True)
     a.hits = tuple(int(x) for x in a.hits.split(","))
     b = Bench(a)
     b.raw = []
@@ -676,12 +810,15 @@ def main():
         " + working tree",
         "dlv": next((ln.split()[-1] for ln in version([a.dlv, "version"]) if "Version" in ln), "?"),
         "gdb": version([a.gdb, "--version"])[0].split()[-1],
-        "go": version(["go", "version"])[0].split()[2],
+        "go": a.build or version(["go", "version"])[0].split()[2],
     }
     rows = a.rows.split(",")
     t0 = time.monotonic()
     for rid, fn in (("A", b.row_a), ("B", b.row_b), ("C", b.row_c), ("D", b.row_d),
-                    ("E", b.row_e)):
+                    ("E", b.row_e), ("F", b.row_f),
+                    ("G", lambda: bench_values.row_g(b, b.bin("values"), med)),
+                    ("N", b.row_n), ("T", lambda: bench_issue15.row_t(b)),
+                    ("W", lambda: bench_issue15.row_w(b))):
         if rid in rows:
             print(f"== row {rid}", flush=True)
             try:
