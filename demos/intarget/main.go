@@ -3,7 +3,9 @@
 // another goroutine forces a GC every few milliseconds (so the workers are stopped and
 // async-preempted all the time). `break main.hit if m == 0` is true once per 1000 calls.
 //
-// Usage: intarget [N] — N calls per goroutine (default 400000). With INTARGET_GO=FILE set, the
+// Usage: intarget [N [fork]] — N calls per goroutine (default 400000); with "fork", then a raw
+// fork(2) whose child calls main.hit(0, 0) and exits with status 7 (a debugger that left its
+// jump to a trampoline, or an int3, in the child's copy of the code kills it with SIGTRAP). With INTARGET_GO=FILE set, the
 // workers wait until FILE exists (a test attaches meanwhile and sets its breakpoint), and the
 // program exits only once FILE is removed again.
 // The output depends only on N, so runs with and without a debugger can be compared.
@@ -16,6 +18,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -92,6 +95,9 @@ func main() {
 	close(stop)
 	<-gcDone
 	fmt.Println("calls", 8*n, "trues", atomic.LoadInt64(&trues), "sum", total)
+	if len(os.Args) > 2 && os.Args[2] == "fork" {
+		rawFork()
+	}
 	if f := os.Getenv("INTARGET_GO"); f != "" {
 		// Alive until FILE is gone: a test looks at the memory of the program after a detach.
 		for {
@@ -100,5 +106,31 @@ func main() {
 			}
 			time.Sleep(2 * time.Millisecond)
 		}
+	}
+}
+
+func rawFork() {
+	r, _, errno := syscall.RawSyscall(syscall.SYS_FORK, 0, 0, 0)
+	if errno != 0 {
+		fmt.Println("fork failed:", errno)
+		os.Exit(1)
+	}
+	if r == 0 {
+		// The child: one thread, a copy of the parent's memory; hit(0, 0) allocates nothing.
+		code := uintptr(9)
+		if hit(0, 0) == 16 {
+			code = 7
+		}
+		syscall.RawSyscall(syscall.SYS_EXIT_GROUP, code, 0, 0)
+	}
+	var ws syscall.WaitStatus
+	if _, err := syscall.Wait4(int(r), &ws, 0, nil); err != nil {
+		fmt.Println("wait4:", err)
+		os.Exit(1)
+	}
+	if ws.Signaled() {
+		fmt.Println("child killed by", ws.Signal())
+	} else {
+		fmt.Println("child exit", ws.ExitStatus())
 	}
 }

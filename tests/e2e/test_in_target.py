@@ -1,7 +1,8 @@
 """Issue 20: conditions evaluated inside the target, on demos/intarget (8 goroutines locked to 8
 threads call main.hit(id, m) with m = i % 1000 while a goroutine forces a GC every 5 ms).
 `break main.hit if m == 0` runs in the target: exact evaluation and hit counts; the same hits with
-GODBG_IN_TARGET=0 and with `set in-target off`; a condition outside the subset says why. Then
+GODBG_IN_TARGET=0 and with `set in-target off`; a condition outside the subset says why; a PIE;
+a raw fork(2) child runs the original code (demos/intarget N fork). Then
 the stress run, attached: exact counts, `detach`, and the program's .text in /proc/PID/mem equals
 the file, no anonymous executable mapping is left, its output is that of a run without godbg,
 exit 0. Every toolchain. GODBG_STRESS_N sets the calls per goroutine of the stress run (the
@@ -113,6 +114,12 @@ for go in go_versions():
     bp = hit_bp(r) or {}
     c.equal((bp.get("in_target"), bp.get("evaluations"), bp.get("hits")), (True, 8 * N, 8 * N // 1000),
             f"{what}: a global, && and ||")
+
+    # A raw fork(2) child calls main.hit(0, 0): it must run the original code, not the jump.
+    r = run([path, "100", "fork"], ["break main.hit if m == 0", "ignore 1 1000000", "continue"],
+            env=ON)
+    c.check("child exit 7" in r.stdout and r.status == 0,
+            f"{what}: a forked child gets the original bytes: {r.stdout[-200:]!r}")
 
     # The stress run, attached: 8 threads, GC, preemption; never stops (ignore), so the program
     # runs at full speed and every true condition is counted by the ptrace re-check.
