@@ -26,6 +26,7 @@ void session::set_in_target(bool on) {
   // in at the next resume.
   if (has_process() && !running()) sync_in_target(*this);
 }
+
 session::~session() {
   proc_.reset();  // the process first: it may still write into the pipes
   close_output();
