@@ -20,6 +20,7 @@ import time
 
 import bench_values
 import bench_issue15  # rows T and W (tracepoints, watchpoints)
+import bench_issue20  # row I (conditions evaluated in the target)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "out")
@@ -673,7 +674,7 @@ class Bench:
     # ---- report -----------------------------------------------------------------------
     def report(self, env):
         fmtv = lambda v, u: "—" if v is None else (f"{v:.3f}" if u == "s" else
-                                                  f"{v:.1f}" if u in ("MB", "us") else
+                                                  f"{v:.1f}" if u in ("MB", "us", "ns") else
                                                   f"{v:,.0f}" if u == "/s" else
                                                   f"{v:.2f}")
         ratio = lambda a, b: "—" if a is None or not b else f"{a / b:.3f}"
@@ -740,6 +741,11 @@ class Bench:
         c1 = v.get("C1M", {})
         check("C 1,000,000 goroutines listed in seconds", c1.get("godbg"), 10.0,
               "≤ 10 s taken as 'seconds'")
+        i = v.get("I", {})
+        check("I (issue 20) false condition in the target ≤ 1/10 of a bare ptrace stop",
+              i.get("godbg"), i["naive"] / 10 if i.get("naive") else None, "naive / 10, ns")
+        check("I (issue 20) false condition in the target under 100 ns", i.get("godbg"), 100,
+              "100 ns")
         f = v.get("F", {})
         check("F (issue 18) core of 100,000 goroutines ≤ 1/10 of Delve's", f.get("godbg"),
               f["dlv"] / 10 if f.get("dlv") else None, "Delve / 10")
@@ -818,7 +824,8 @@ def main():
                     ("E", b.row_e), ("F", b.row_f),
                     ("G", lambda: bench_values.row_g(b, b.bin("values"), med)),
                     ("N", b.row_n), ("T", lambda: bench_issue15.row_t(b)),
-                    ("W", lambda: bench_issue15.row_w(b))):
+                    ("W", lambda: bench_issue15.row_w(b)),
+                    ("I", lambda: bench_issue20.row_i(b, med))):
         if rid in rows:
             print(f"== row {rid}", flush=True)
             try:

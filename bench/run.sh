@@ -14,7 +14,7 @@
 #
 # Environment: GODBG, DLV, GDB (tool paths), GO (one toolchain only), TOOLCHAINS (go versions,
 # comma-separated), VARIANTS (normal,pie,stripped), REPS (3),
-# ROWS (A,B,C,D,E,F,G,N,T,W), HITS (2000,10000), GOROUTINES (100000), BIG_GOROUTINES (1000000; 0 skips),
+# ROWS (A,B,C,D,E,F,G,N,T,W,I), HITS (2000,10000), GOROUTINES (100000), BIG_GOROUTINES (1000000; 0 skips),
 # THREADS (500), K (200: bt/print repetitions), NEXT_ITERATIONS (1000000: row N's loop),
 # TIMEOUT (120 s per session).
 set -euo pipefail
@@ -80,7 +80,7 @@ for g in $gos; do
     esac
     # Workloads (rebuilt only when a source is newer than the binary).
     # (the go command only for the rows that run it)
-    if [[ ${ROWS:-A,B,C,D,E,F,G,N,T,W} =~ [AE] ]] && newer "$dir/gocmd" "$(dirname "$g")"; then
+    if [[ ${ROWS:-A,B,C,D,E,F,G,N,T,W,I} =~ [AE] ]] && newer "$dir/gocmd" "$(dirname "$g")"; then
       step "building the go command with $ver ($variant)"
       (cd "$root" && "$g" build "${flags[@]}" -o "$dir/gocmd" cmd/go)
     fi
@@ -107,7 +107,7 @@ for g in $gos; do
     fi
     # B's condition reads a variable and C's and E2/E3's marker is a print: both need DWARF
     # (in godbg and Delve alike), which -s -w removes, so stripped builds run A, D and E.
-    rows=${ROWS:-A,B,C,D,E,F,G,N,T,W}
+    rows=${ROWS:-A,B,C,D,E,F,G,N,T,W,I}
     if [ "$variant" = stripped ]; then
       rows=$(echo "$rows" | tr ',' '\n' | { grep -E '^[ADE]$' || true; } | paste -sd, -)
       [ -n "$rows" ] || continue

@@ -120,6 +120,11 @@ class json_printer : public reporter {
               {"hitcount", opt(b.hit_condition)},
               {"ignore", b.ignore_count},
               {"commands", b.commands}};
+    if (b.in_target) {
+      j["in_target"] = *b.in_target;
+      j["evaluations"] = b.evaluations.value_or(0);
+      j["ptrace_reason"] = opt(b.ptrace_reason);
+    }
     if (b.watch)
       j["watch"] = {{"expr", b.watch->expr},       {"access", access_name(b.watch->access)},
                     {"address", b.watch->address}, {"size", b.watch->size},

@@ -127,10 +127,12 @@ std::span<const command_spec> command_table() {
        false, cmd::print},
       {"whatis", {}, "Data", "whatis EXPR", "Show the type of a Go expression.",
        "whatis p\nwhatis p.X + 1", false, cmd::whatis},
-      {"set", {"set var", "set variable"}, "Data", "set LVALUE = EXPR",
+      {"set", {"set var", "set variable"}, "Data", "set LVALUE = EXPR | set in-target on|off",
        "Assign to a variable, field, element, *p or $register with Go's assignment rules. Strings "
-       "and slices take values the program already holds.",
-       "set n = 5\nset p.X = p.Y\nset $rax = 0\nset var s = other", false, cmd::set},
+       "and slices take values the program already holds. `set in-target off` keeps every "
+       "condition on the ptrace path (GODBG_IN_TARGET=0 does the same from the start).",
+       "set n = 5\nset p.X = p.Y\nset $rax = 0\nset var s = other\nset in-target off", false,
+       cmd::set},
       {"locals", {"info locals"}, "Data", "locals [REGEX]",
        "Show the selected frame's local variables (captures of a closure too) with their values. "
        "(x) marks an x that an inner block's x hides.",

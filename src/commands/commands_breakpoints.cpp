@@ -5,6 +5,7 @@
 #include "commands/reporter.hpp"
 #include "common/error.hpp"
 #include "common/parse_integer.hpp"
+#include "debugger/breakpoints/in_target.hpp"
 #include "debugger/eval/expression_eval.hpp"
 #include "debugger/session.hpp"
 
@@ -55,6 +56,11 @@ breakpoint_record breakpoint_view(session& s, const user_breakpoint& bp) {
   r.commands = bp.commands;
   if (bp.watch) r.watch = bp.watch->what;
   for (auto a : bp.sites) r.sites.push_back(s.describe_site(bp, a));
+  if (auto v = view_in_target(s, bp)) {
+    r.in_target = v->in_target;
+    r.evaluations = v->evaluations;
+    r.ptrace_reason = v->ptrace_reason;
+  }
   return r;
 }
 

@@ -43,6 +43,16 @@ void whatis(command_context& c, const command_args& a) {
 void set(command_context& c, const command_args& a) {
   auto& s = c.s;
   std::string rest = a.rest;
+  if (rest.starts_with("in-target")) {
+    // `set in-target on|off`: conditions in the target (issue 20), not an assignment.
+    std::string v = rest.substr(9);
+    v.erase(0, v.find_first_not_of(' '));
+    v.erase(v.find_last_not_of(' ') + 1);
+    if (v != "on" && v != "off") throw usage_error("usage: set in-target on|off");
+    s.set_in_target(v == "on");
+    c.out.message(fmt::format("Conditions in the target: {}.", v));
+    return;
+  }
   if (rest.starts_with("var ") || rest.starts_with("variable "))
     rest = rest.substr(rest.find(' ') + 1);
   // The first = that is not part of ==, !=, <=, >=.

@@ -129,6 +129,10 @@ class text_printer : public reporter {
       if (b.condition) extra += "  if " + *b.condition;
       if (b.hit_condition) extra += "  hitcount " + *b.hit_condition;
       if (b.ignore_count) extra += fmt::format("  ignore next {}", b.ignore_count);
+      if (b.in_target && *b.in_target)
+        extra += fmt::format("  [in target, {} evaluations]", b.evaluations.value_or(0));
+      else if (b.in_target)
+        extra += fmt::format("  [ptrace: {}]", b.ptrace_reason.value_or("?"));
       std::string kind = b.kind == breakpoint_kind::breakpoint   ? (b.temporary ? "temp" : "keep")
                          : b.kind == breakpoint_kind::tracepoint ? "trace"
                                                                  : "watch";

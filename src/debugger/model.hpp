@@ -149,6 +149,11 @@ struct breakpoint_record {
   int ignore_count = 0;
   std::vector<std::string> commands;  // run at each stop it causes
   std::optional<watch_record> watch;
+  // A conditional breakpoint: whether its condition runs in the target (every site), how many
+  // times it was evaluated there, and else why it stays on the ptrace path.
+  std::optional<bool> in_target;
+  std::optional<std::uint64_t> evaluations;
+  std::optional<std::string> ptrace_reason;
 };
 
 struct instruction_record {

@@ -18,6 +18,15 @@
 namespace godbg {
 
 session::session() = default;
+
+void session::set_in_target(bool on) {
+  in_target_.on = on;
+  in_target_.off_by.reset();
+  // Off takes the jumps out now when the program is stopped (or paused for it); on puts them
+  // in at the next resume.
+  if (has_process() && !running()) sync_in_target(*this);
+}
+
 session::~session() {
   proc_.reset();  // the process first: it may still write into the pipes
   close_output();
@@ -229,6 +238,7 @@ session::outcome session::run_until(const inferior::hit_filter& extra) {
   do {
     services_.clear();
     o.watch.reset();
+    sync_in_target(*this);
     o.ev = proc.resume([&](pid_t tid, virt_addr a) { return on_hit(tid, a, extra, o); },
                        [&](pid_t tid, unsigned slots) { return watch_hit(*this, tid, slots, o); },
                        front_end_);
@@ -272,6 +282,7 @@ void session::begin_resume() {
   selected_goroutine_.reset();
   running_outcome_ = outcome{};
   services_.clear();
+  sync_in_target(*this);
   proc.begin_resume(
       [this](pid_t tid, virt_addr a) { return on_hit(tid, a, {}, running_outcome_); },
       [this](pid_t tid, unsigned slots) { return watch_hit(*this, tid, slots, running_outcome_); });
@@ -327,6 +338,8 @@ void session::while_paused(F&& change) {
   try {
     depth inside(pause_depth_);
     change();
+    // Every thread is stopped: the change's effect on in-target sites now, not at the next stop.
+    if (paused && proc_->alive()) sync_in_target(*this);
   } catch (...) {
     if (paused) proc_->continue_after_pause();
     throw;
@@ -453,7 +466,14 @@ std::optional<exit_record> session::take_exit(int grace_ms) {
 
 // Sites.
 void session::retain_site(virt_addr a) {
-  if (site_refs_[a.value()]++ == 0 && has_process()) {
+  int before = site_refs_[a.value()]++;
+  // A second holder wants every hit: the jump becomes an int3 at once (one byte, safe while
+  // the threads run).
+  if (before > 0 && has_process() && proc_->in_target(a)) {
+    proc_->remove_in_target(a);
+    in_target_.installed.erase(a.value());
+  }
+  if (before == 0 && has_process()) {
     try {
       while_paused([&] { proc_->add_site(a); });
     } catch (...) {

@@ -11,6 +11,7 @@
 
 #include "common/address.hpp"
 #include "debugger/breakpoints.hpp"
+#include "debugger/breakpoints/in_target.hpp"
 #include "debugger/model.hpp"
 #include "debugger/runtime_traps.hpp"
 #include "debugger/source_files.hpp"
@@ -153,6 +154,15 @@ class session {
   void set_trace_sink(trace_sink sink) { trace_sink_ = std::move(sink); }
   const trace_sink& tracer() const { return trace_sink_; }
   user_breakpoint& add_tracepoint(const std::string& spec);
+  // Conditions evaluated in the target (debugger/breakpoints/in_target.cpp): on or off, which
+  // sites have a jump, why the others do not. Changes take effect at the next resume.
+  in_target_state& in_target() { return in_target_; }
+  void set_in_target(bool on);
+  // How many breakpoints and internal stops hold the int3 site at `a`.
+  int site_holders(virt_addr a) const {
+    auto it = site_refs_.find(a.value());
+    return it == site_refs_.end() ? 0 : it->second;
+  }
 
   // What is selected, as a scope.
   scope selected() const { return {current_tid_, selected_goroutine_, current_frame_}; }
@@ -213,6 +223,7 @@ class session {
   load_bias bias_;
   breakpoint_table breakpoints_;
   std::map<std::uint64_t, int> site_refs_;
+  in_target_state in_target_ = initial_in_target_state();
   struct internal_stop {
     virt_addr addr;
     std::function<bool(pid_t)> wants;

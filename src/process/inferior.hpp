@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "arch_amd64/single_step.hpp"
+#include "arch_amd64/trampoline.hpp"
 #include "common/address.hpp"
 #include "process/debug_registers.hpp"
 #include "process/ptrace_ops.hpp"
@@ -194,13 +195,57 @@ class inferior final : public target {
   // Breakpoint hits not reported and passed by emulation, without stopping other threads.
   std::uint64_t fast_passes() const { return fast_passes_; }
 
+  // Conditions evaluated in the target (inferior_in_target.cpp). The int3 of site `a` becomes a
+  // jump to a trampoline in a page godbg maps into the program; only a true condition traps,
+  // and that trap is reported as the site's own int3. Every thread must be stopped. Throws, with
+  // the reason, when the site cannot run in the target (then it stays an int3).
+  void install_in_target(virt_addr a, const tcond& cond);
+  // Back to a plain int3: one byte first, so it is safe while threads run.
+  void remove_in_target(virt_addr a);
+  bool in_target(virt_addr a) const;
+  // How many times the trampolines of site `a` evaluated the condition (every install summed).
+  std::uint64_t evaluations(virt_addr a) const;
+  // Whether the injected page is mapped (for tests and the report).
+  bool has_code_page() const { return page_.has_value(); }
+
  private:
   inferior() = default;
   struct site {
     std::uint8_t original = 0;
     bool inserted = false;
+    // In the target: the 5-byte jump is in place of the int3; `displaced` are the original
+    // bytes of the whole instruction (5 or more), `jump` the bytes written over them.
+    bool jump = false;
+    std::vector<std::uint8_t> displaced, jump_bytes;
   };
+  // --- the injected page (inferior_in_target.cpp)
+  struct code_page {
+    std::uint64_t base = 0;
+    std::size_t next_slot = 0;
+  };
+  struct slot_info {
+    std::uint64_t site = 0, code = 0, counter = 0;
+    trampoline layout;
+  };
+  std::optional<code_page> page_;
+  std::vector<slot_info> slots_;
+  std::map<std::uint64_t, std::size_t> trap_slots_;  // a trampoline's int3 -> its slot
+  std::uint64_t inject_syscall(pid_t tid, long nr, std::initializer_list<std::uint64_t> args);
+  pid_t injection_thread();
+  void map_code_page(std::uint64_t near);
+  // Unmaps the page when no thread is, or may return, inside it; false when it had to stay.
+  bool unmap_code_page();
+  bool page_in_use();
+  // A thread stopped inside a trampoline goes back to its site (or past the instruction), the
+  // pushed words popped into its registers, its evaluation uncounted.
+  void leave_trampoline(thread_state& t);
+  void uncount(std::size_t slot);
+  const slot_info* slot_at(std::uint64_t pc) const;
+  void forget_code_page();
   void insert_site_bytes(std::uint64_t a, site& s);
+  // The program's bytes of site `s` at `at` over `out` (read from address `a`).
+  static void overlay_original(std::uint64_t at, const site& s, std::uint64_t a,
+                               std::span<std::uint8_t> out);
   void restore_site_bytes(std::uint64_t a, site& s);
   void drop_thread(pid_t tid);
   void flush_regs(thread_state& t);

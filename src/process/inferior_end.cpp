@@ -170,7 +170,15 @@ void inferior::detach() {
       if (!process_dying(pid_)) throw;
     }
   }
+  // The page goes too, unless a thread might still return into it (then it stays, harmless:
+  // nothing jumps there any more).
+  try {
+    unmap_code_page();
+  } catch (const error&) {
+    if (!process_dying(pid_)) throw;
+  }
   sites_.clear();
+  forget_code_page();
   let_go_of_vfork_children(false);
   for (auto& [tid, t] : threads_) {
     if (!t.stopped) continue;

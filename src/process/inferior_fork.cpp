@@ -42,8 +42,15 @@ void inferior::release_fork_child(pid_t child) {
   std::string path = "/proc/" + std::to_string(child) + "/mem";
   int fd = open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd != -1) {
-    for (auto& [addr, s] : sites_)
-      if (s.inserted) (void)!pwrite(fd, &s.original, 1, off_t(addr));
+    // The child's copy of the code gets the original bytes back (its copy of the page stays,
+    // unused: nothing jumps there any more).
+    for (auto& [addr, s] : sites_) {
+      if (!s.inserted) continue;
+      if (s.jump)
+        (void)!pwrite(fd, s.displaced.data(), s.jump_bytes.size(), off_t(addr));
+      else
+        (void)!pwrite(fd, &s.original, 1, off_t(addr));
+    }
     close(fd);
   }
   ptrace_ops::detach(child, 0);
@@ -162,6 +169,7 @@ std::optional<inferior_event> inferior::on_exec() {
   threads_[pid_] = t;
   sites_.clear();
   removed_sites_.clear();
+  forget_code_page();  // the old address space went with it
   // The kernel cleared the debug registers with the old image; their addresses mean nothing now.
   watches_ = {};
   watch_hits_.clear();

@@ -38,10 +38,10 @@ bool inferior::read(virt_addr a, std::span<std::uint8_t> out) const {
     n = pread(mem_fd_, out.data(), out.size(), off_t(a.value()));
     if (n != ssize_t(out.size())) return false;
   }
-  // Show the program's own bytes, never our int3s.
-  auto lo = sites_.lower_bound(a.value());
+  // Show the program's own bytes, never our int3s or jumps.
+  auto lo = sites_.lower_bound(a.value() >= 8 ? a.value() - 8 : 0);
   for (auto it = lo; it != sites_.end() && it->first < a.value() + out.size(); ++it)
-    if (it->second.inserted) out[it->first - a.value()] = it->second.original;
+    overlay_original(it->first, it->second, a.value(), out);
   return true;
 }
 
@@ -73,13 +73,30 @@ void inferior::read_many(std::span<const std::uint64_t> addrs, std::size_t each,
   if (sites_.empty()) return;
   for (std::size_t k = 0; k < addrs.size(); ++k) {
     if (!ok[k]) continue;
-    for (auto it = sites_.lower_bound(addrs[k]); it != sites_.end() && it->first < addrs[k] + each;
-         ++it)
-      if (it->second.inserted) out[k * each + (it->first - addrs[k])] = it->second.original;
+    for (auto it = sites_.lower_bound(addrs[k] >= 8 ? addrs[k] - 8 : 0);
+         it != sites_.end() && it->first < addrs[k] + each; ++it)
+      overlay_original(it->first, it->second, addrs[k], {out + k * each, each});
   }
 }
 
+void inferior::overlay_original(std::uint64_t at, const site& s, std::uint64_t a,
+                                std::span<std::uint8_t> out) {
+  if (!s.inserted) return;
+  if (!s.jump) {
+    if (at >= a && at < a + out.size()) out[at - a] = s.original;
+    return;
+  }
+  for (std::size_t i = 0; i < s.jump_bytes.size(); ++i)
+    if (at + i >= a && at + i < a + out.size()) out[at + i - a] = s.displaced[i];
+}
+
 void inferior::write(virt_addr a, std::span<const std::uint8_t> bytes) {
+  // A write over a jump into a trampoline (the program's code rewritten by a user): the site
+  // goes back to a plain int3 first, so the new bytes are what the displaced ones become.
+  for (auto it = sites_.lower_bound(a.value() >= 8 ? a.value() - 8 : 0);
+       it != sites_.end() && it->first < a.value() + bytes.size(); ++it)
+    if (it->second.jump && it->first + it->second.displaced.size() > a.value())
+      remove_in_target(virt_addr(it->first));
   // Keep int3s in place under a write that covers them: the new byte becomes the "original".
   std::vector<std::uint8_t> buf(bytes.begin(), bytes.end());
   for (auto it = sites_.lower_bound(a.value());
@@ -106,6 +123,12 @@ void inferior::forget_decoded(std::uint64_t lo, std::uint64_t hi) {
 
 void inferior::insert_site_bytes(std::uint64_t a, site& s) {
   if (s.inserted) return;
+  if (s.jump) {  // back after a step over it: every thread is stopped
+    write_mem(mem_fd_, a, s.jump_bytes.data(), s.jump_bytes.size(),
+              fmt::format("insert a jump at {:#x}", a));
+    s.inserted = true;
+    return;
+  }
   std::uint8_t orig = 0;
   ssize_t got = pread(mem_fd_, &orig, 1, off_t(a));
   if (got == 0) fail("read the code byte at {:#x}: the program's memory is gone", a);
@@ -118,7 +141,10 @@ void inferior::insert_site_bytes(std::uint64_t a, site& s) {
 
 void inferior::restore_site_bytes(std::uint64_t a, site& s) {
   if (!s.inserted) return;
-  if (alive_)
+  if (alive_ && s.jump)
+    write_mem(mem_fd_, a, s.displaced.data(), s.jump_bytes.size(),
+              fmt::format("remove the jump at {:#x}", a));
+  else if (alive_)
     write_mem(mem_fd_, a, &s.original, 1, fmt::format("remove the breakpoint at {:#x}", a));
   s.inserted = false;
 }
@@ -139,6 +165,7 @@ void inferior::remove_site(virt_addr a) {
   auto it = sites_.find(a.value());
   if (it == sites_.end()) return;
   try {
+    remove_in_target(a);  // an int3 first: safe even while threads run
     restore_site_bytes(it->first, it->second);
   } catch (const error&) {
     // A program on its way out has no code left to mend; anything else is a real failure.

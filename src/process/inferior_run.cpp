@@ -258,6 +258,10 @@ void inferior::stop_all() {
     if (!ptrace_ops::interrupt(tid)) t.interrupt_requested = false;
   }
   wait_until_all_stopped();
+  // Never left inside a trampoline: a stop godbg reports, a step, a detach or a removal all
+  // see the thread at its site (without single-stepping there: see leave_trampoline).
+  if (page_)
+    for (auto& [tid, t] : threads_) leave_trampoline(t);
 }
 
 void inferior::wait_until_all_stopped() {
@@ -381,6 +385,20 @@ std::optional<inferior_event> inferior::classify_stop(const wait_result& w, bool
     std::optional<siginfo_t> info;
     if (!past_int3) info = ptrace_ops::get_siginfo(tid);
     int code = past_int3 ? si_kernel : info ? info->si_code : 0;
+    if (auto tr = trap_slots_.find(pc - 1); code == si_kernel && tr != trap_slots_.end()) {
+      // A trampoline's true condition: the site's own hit, every register as at the site.
+      std::uint64_t at = slots_[tr->second].site;
+      auto r = regs(tid);
+      r.rip = at;
+      set_regs(tid, r);
+      if (stopping_all) {
+        uncount(tr->second);  // rewound: it evaluates again after the next resume
+        return std::nullopt;
+      }
+      if (is_site(virt_addr(at)))
+        return inferior_event{inferior_event::kind::breakpoint, tid, 0, at};
+      return go_on(0);  // the breakpoint went meanwhile: on with the original instruction
+    }
     if (code == si_kernel && is_site(virt_addr(pc - 1))) {
       auto r = regs(tid);
       r.rip = pc - 1;
@@ -457,6 +475,7 @@ void inferior::forget_process() {
   alive_ = false;
   threads_.clear();
   sites_.clear();
+  forget_code_page();
 }
 
 bool inferior::emulate_past_site(thread_state& t) {

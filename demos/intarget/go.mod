@@ -1,0 +1,3 @@
+module godbg.demo/intarget
+
+go 1.19
