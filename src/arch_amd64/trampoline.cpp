@@ -15,6 +15,7 @@
 #include <limits>
 #include <string_view>
 
+#include "arch_amd64/trace_ring.hpp"
 #include "common/error.hpp"
 
 namespace godbg {
@@ -73,10 +74,12 @@ int hw_reg(int dwarf) {
   return map[dwarf];
 }
 
-constexpr std::int64_t pushed = 24;  // flags, rax, rcx
+// The bytes pushed above the site's rsp when a condition is evaluated: flags, rax, rcx (a
+// tracing trampoline pushes rdx as well, below flags, so rcx and rax stay at [rsp], [rsp+8]).
+constexpr std::int64_t pushed_cond = 24;
 
 // rax = the value, sign- or zero-extended to 64 bits. Clobbers rcx.
-void load(emitter& e, const tcond_value& v) {
+void load(emitter& e, const tcond_value& v, std::int64_t pushed) {
   if (v.size != 1 && v.size != 2 && v.size != 4 && v.size != 8)
     fail("a value of {} bytes cannot be compared by a trampoline", v.size);
   if (v.from == tcond_value::where::reg) {
@@ -166,19 +169,19 @@ std::uint8_t condition_code(tcond_cmp op, bool is_signed) {
 }
 
 // Emits code that ends by jumping to t when the condition holds, to f when not.
-void branch(emitter& e, const tcond& c, int t, int f) {
+void branch(emitter& e, const tcond& c, int t, int f, std::int64_t pushed) {
   switch (c.what) {
     case tcond::kind::constant:
       e.jmp(c.constant ? t : f);
       return;
     case tcond::kind::truth:
-      load(e, c.value);
+      load(e, c.value, pushed);
       e.bytes({0x48, 0x85, 0xC0});  // test rax, rax
       e.jcc(0x5, t);
       e.jmp(f);
       return;
     case tcond::kind::compare:
-      load(e, c.value);
+      load(e, c.value, pushed);
       e.bytes({0x48, 0xB9});  // mov rcx, k
       e.imm64(std::uint64_t(c.k));
       e.bytes({0x48, 0x39, 0xC8});  // cmp rax, rcx
@@ -187,7 +190,7 @@ void branch(emitter& e, const tcond& c, int t, int f) {
       return;
     case tcond::kind::negate:
       if (c.kids.size() != 1) fail("! takes one operand");
-      branch(e, c.kids[0], f, t);
+      branch(e, c.kids[0], f, t, pushed);
       return;
     case tcond::kind::all:
     case tcond::kind::any: {
@@ -196,12 +199,12 @@ void branch(emitter& e, const tcond& c, int t, int f) {
       for (std::size_t i = 0; i + 1 < c.kids.size(); ++i) {
         int next = e.label();
         if (all)
-          branch(e, c.kids[i], next, f);
+          branch(e, c.kids[i], next, f, pushed);
         else
-          branch(e, c.kids[i], t, next);
+          branch(e, c.kids[i], t, next, pushed);
         e.bind(next);
       }
-      branch(e, c.kids.back(), t, f);
+      branch(e, c.kids.back(), t, f, pushed);
       return;
     }
   }
@@ -217,6 +220,63 @@ bool refused_mnemonic(std::string_view m) {
   return m.starts_with("j") || m.starts_with("loop") || m.starts_with("call") ||
          m.starts_with("ret") || m.starts_with("rep") || m.starts_with("push") ||
          m.starts_with("pop");
+}
+
+// The disp32 that ends an instruction about to be emitted at e's end, `len` bytes in all, for
+// an operand at `target`; the trampoline is placed at `at`.
+std::int32_t rip_disp(const emitter& e, std::uint64_t at, std::size_t len, std::uint64_t target) {
+  std::int64_t d = std::int64_t(target - (at + e.code.size() + len));
+  if (!fits_rel32(d)) fail("{:#x} is out of reach of the trampoline at {:#x}", target, at);
+  return std::int32_t(d);
+}
+
+// rdx = one argument word, zero-extended from its size (the reader truncates as the type
+// says). Saved registers are read from the stack: [rsp] seq, [rsp+8] rcx, [rsp+16] rax,
+// [rsp+24] rdx, [rsp+32] flags while the record is written (pushed = 40).
+void load_word_rdx(emitter& e, const tcond_value& v, std::int64_t pushed) {
+  if (v.size != 1 && v.size != 2 && v.size != 4 && v.size != 8)
+    fail("an argument of {} bytes cannot be recorded by a trampoline", v.size);
+  if (v.from == tcond_value::where::reg) {
+    int r = hw_reg(v.dwarf_reg);
+    std::int64_t saved = r == 1 ? 8 : r == 0 ? 16 : r == 2 ? 24 : -1;
+    if (saved >= 0) {
+      e.bytes({0x48, 0x8B, 0x54, 0x24, std::uint8_t(saved)});  // mov rdx, [rsp+saved]
+    } else if (r == 4) {
+      e.bytes({0x48, 0x8D, 0x54, 0x24, std::uint8_t(pushed)});  // lea rdx, [rsp+pushed]
+    } else {
+      e.bytes({std::uint8_t(0x48 | (r >= 8 ? 0x04 : 0)), 0x89,
+               std::uint8_t(0xC2 | (r & 7) << 3)});  // mov rdx, r64
+    }
+    return;  // the whole register: the reader keeps the low bytes
+  }
+  // The memory operand: [rsp+disp32] (modrm 0x94, sib 0x24) or [rdx] (modrm 0x12).
+  std::vector<std::uint8_t> mem;
+  if (v.from == tcond_value::where::stack) {
+    std::int64_t d = v.offset + pushed;
+    if (!fits_rel32(d)) fail("stack offset {} out of reach", v.offset);
+    std::int32_t d32 = std::int32_t(d);
+    mem = {0x94, 0x24, 0, 0, 0, 0};
+    std::memcpy(&mem[2], &d32, 4);
+  } else {
+    e.bytes({0x48, 0xBA});  // mov rdx, imm64
+    e.imm64(v.address);
+    mem = {0x12};
+  }
+  switch (v.size) {  // sized loads: never read past the variable
+    case 1:
+      e.bytes({0x0F, 0xB6});  // movzx edx, byte
+      break;
+    case 2:
+      e.bytes({0x0F, 0xB7});  // movzx edx, word
+      break;
+    case 4:
+      e.bytes({0x8B});  // mov edx, dword
+      break;
+    default:
+      e.bytes({0x48, 0x8B});  // mov rdx, qword
+      break;
+  }
+  e.code.insert(e.code.end(), mem.begin(), mem.end());
 }
 
 }  // namespace
@@ -290,7 +350,7 @@ trampoline build_trampoline(const instruction& insn, const tcond& cond, std::uin
   region(r0, 3, false);
   int t = e.label(), f = e.label();
   r0 = e.code.size();
-  branch(e, cond, t, f);
+  branch(e, cond, t, f, pushed_cond);
   region(r0, 3, true);
   // FALSE
   e.bind(f);
@@ -327,6 +387,134 @@ trampoline build_trampoline(const instruction& insn, const tcond& cond, std::uin
   e.bytes({0xCC});
   region(r0, 0, true);
   e.resolve();
+  out.code = std::move(e.code);
+  return out;
+}
+
+}  // namespace godbg
+
+namespace godbg {
+
+// Tracing trampolines. Layout:
+//   pushfq; push rdx; push rax; push rcx          32 bytes of stack
+//   lock inc qword [rip+counter]                  every call (evaluations), exact
+//   <condition, if any>                           false: to FALSE, no record
+//   RETRY: mov rax, [head]; rdx = rax - [tail]; cmp rdx, capacity; jae DROP
+//          lea rdx, [rax+1]; lock cmpxchg [head], rdx; jne RETRY
+//          (a full ring leaves head alone: a drop consumes no index, the reader never waits)
+//   rcx = records + (rax & mask) * 64; push rax+1 (the seq)
+//   [rcx+16] = [r14 + goid_offset]; [rcx+24+8i] = argument i; [rcx+8] = rdtsc
+//   pop rax; mov [rcx], rax                       seq last: the record is then complete
+//   FALSE: pop rcx; pop rax; pop rdx; popfq; <displaced instruction>; jmp site+len
+//   DROP: lock inc qword [dropped]; jmp FALSE
+trampoline build_trace_trampoline(const instruction& insn, const tcond* cond,
+                                  const std::vector<tcond_value>& args, std::uint64_t at,
+                                  std::uint64_t counter, std::uint64_t ring, std::uint32_t capacity,
+                                  std::int32_t goid_offset) {
+  if (insn.size() < 5)
+    fail("the instruction at the site is {} bytes, shorter than a jump", insn.size());
+  if (capacity == 0 || (capacity & (capacity - 1)) != 0 || capacity > (1u << 30))
+    fail("a trace ring of {} records: not a power of two", capacity);
+  if (args.size() > trace_max_args)
+    fail("{} arguments: a record holds {}", args.size(), trace_max_args);
+  emitter e;
+  trampoline out;
+  auto region = [&](std::size_t from, int words, bool counted, bool finish = false,
+                    bool done = false) {
+    out.regions.push_back(
+        {std::uint32_t(from), std::uint32_t(e.code.size()), words, counted, done, finish});
+  };
+  const std::uint64_t head = ring + trace_head_offset, tail = ring + trace_tail_offset,
+                      dropped = ring + trace_dropped_offset, records = ring + trace_header_size;
+  std::size_t r0 = e.code.size();
+  e.bytes({0x9C});  // pushfq
+  region(r0, 0, false);
+  r0 = e.code.size();
+  e.bytes({0x52});  // push rdx
+  region(r0, 1, false);
+  r0 = e.code.size();
+  e.bytes({0x50});  // push rax
+  region(r0, 2, false);
+  r0 = e.code.size();
+  e.bytes({0x51});  // push rcx
+  region(r0, 3, false);
+  r0 = e.code.size();
+  e.bytes({0xF0, 0x48, 0xFF, 0x05});  // lock inc qword [rip+disp32]
+  e.imm32(rip_disp(e, at, 4, counter));
+  region(r0, 4, false);
+  int record = e.label(), f = e.label(), drop = e.label(), retry = e.label();
+  r0 = e.code.size();
+  if (cond) branch(e, *cond, record, f, 32);
+  e.bind(record);
+  e.bind(retry);
+  e.bytes({0x48, 0x8B, 0x05});  // mov rax, [rip+head]
+  e.imm32(rip_disp(e, at, 4, head));
+  e.bytes({0x48, 0x89, 0xC2});  // mov rdx, rax
+  e.bytes({0x48, 0x2B, 0x15});  // sub rdx, [rip+tail]
+  e.imm32(rip_disp(e, at, 4, tail));
+  e.bytes({0x48, 0x81, 0xFA});  // cmp rdx, imm32
+  e.imm32(std::int32_t(capacity));
+  e.jcc(0x3, drop);                         // jae: full
+  e.bytes({0x48, 0x8D, 0x50, 0x01});        // lea rdx, [rax+1]
+  e.bytes({0xF0, 0x48, 0x0F, 0xB1, 0x15});  // lock cmpxchg [rip+head], rdx
+  e.imm32(rip_disp(e, at, 4, head));
+  region(r0, 4, true);  // up to the cmpxchg: nothing reserved yet, it can be put back
+  r0 = e.code.size();
+  e.jcc(0x5, retry);            // jne: another thread took it, rax = the new head
+  e.bytes({0x48, 0x89, 0xC1});  // mov rcx, rax
+  e.bytes({0x48, 0x81, 0xE1});  // and rcx, imm32
+  e.imm32(std::int32_t(capacity - 1));
+  e.bytes({0x48, 0xC1, 0xE1, 0x06});  // shl rcx, 6
+  e.bytes({0x48, 0x8D, 0x15});        // lea rdx, [rip+records]
+  e.imm32(rip_disp(e, at, 4, records));
+  e.bytes({0x48, 0x01, 0xD1});  // add rcx, rdx
+  e.bytes({0x48, 0xFF, 0xC0});  // inc rax
+  e.bytes({0x50});              // push rax: the seq
+  e.bytes({0x49, 0x8B, 0x96});  // mov rdx, [r14+disp32]: the goid
+  e.imm32(goid_offset);
+  e.bytes({0x48, 0x89, 0x51, 0x10});  // mov [rcx+16], rdx
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    load_word_rdx(e, args[i], 40);
+    e.bytes({0x48, 0x89, 0x51, std::uint8_t(24 + 8 * i)});  // mov [rcx+24+8i], rdx
+  }
+  e.bytes({0x0F, 0x31});              // rdtsc
+  e.bytes({0x48, 0xC1, 0xE2, 0x20});  // shl rdx, 32
+  e.bytes({0x48, 0x09, 0xD0});        // or rax, rdx
+  e.bytes({0x48, 0x89, 0x41, 0x08});  // mov [rcx+8], rax
+  e.bytes({0x58});                    // pop rax
+  e.bytes({0x48, 0x89, 0x01});        // mov [rcx], rax: ready
+  // The cmpxchg may have failed (jne back to RETRY, nothing reserved) or succeeded: a thread
+  // in here is either about to retry or holds a slot; both are finished by running forward.
+  region(r0, 4, true, true);
+  e.bind(f);
+  r0 = e.code.size();
+  e.bytes({0x59});  // pop rcx
+  region(r0, 4, true);
+  r0 = e.code.size();
+  e.bytes({0x58});  // pop rax
+  region(r0, 3, true);
+  r0 = e.code.size();
+  e.bytes({0x5A});  // pop rdx
+  region(r0, 2, true);
+  r0 = e.code.size();
+  e.bytes({0x9D});  // popfq
+  region(r0, 1, true);
+  r0 = e.code.size();
+  auto moved = relocate_instruction(insn, at + e.code.size());
+  e.code.insert(e.code.end(), moved.begin(), moved.end());
+  region(r0, 0, true);
+  r0 = e.code.size();
+  auto back = jump_rel32(at + e.code.size(), insn.next_address());
+  e.code.insert(e.code.end(), back.begin(), back.end());
+  region(r0, 0, true, false, true);
+  e.bind(drop);
+  r0 = e.code.size();
+  e.bytes({0xF0, 0x48, 0xFF, 0x05});  // lock inc qword [rip+dropped]
+  e.imm32(rip_disp(e, at, 4, dropped));
+  e.jmp(f);
+  region(r0, 4, true);
+  e.resolve();
+  out.trap_offset = std::uint32_t(e.code.size());  // none: a tracing trampoline never traps
   out.code = std::move(e.code);
   return out;
 }

@@ -50,6 +50,9 @@ struct trampoline_region {
   int words = 0;
   bool counted = false;
   bool done = false;  // only the jump back is left: the thread belongs past the instruction
+  // A tracing trampoline only: the thread holds a reserved ring slot not yet marked ready, so
+  // it must be run forward to the end of the region (no pushfq/popfq in it), never put back.
+  bool finish = false;
 };
 
 struct trampoline {
@@ -65,6 +68,17 @@ struct trampoline {
 // reads rip other than one RIP-relative operand, a RIP-relative one out of reach of `at`.
 trampoline build_trampoline(const instruction& insn, const tcond& cond, std::uint64_t at,
                             std::uint64_t counter);
+
+// Builds a tracing trampoline (see trace_ring.hpp for the ring it writes): the optional
+// condition first (as build_trampoline's; false skips the record), then one record with the
+// time (rdtsc), the goid read at [r14 + goid_offset] (r14 holds g in Go ABIInternal code, so the
+// tid is not recorded: the goid says more and costs no system call) and the raw words of `args`
+// (at most trace_max_args), then the displaced instruction and the jump back. It never traps:
+// a full ring counts a drop. `ring` is the ring's header, `capacity` a power of two.
+trampoline build_trace_trampoline(const instruction& insn, const tcond* cond,
+                                  const std::vector<tcond_value>& args, std::uint64_t at,
+                                  std::uint64_t counter, std::uint64_t ring, std::uint32_t capacity,
+                                  std::int32_t goid_offset);
 
 // The 5-byte `jmp rel32` from `from` to `to`; fails when out of reach.
 std::vector<std::uint8_t> jump_rel32(std::uint64_t from, std::uint64_t to);

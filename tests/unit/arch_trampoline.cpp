@@ -202,3 +202,186 @@ TEST_CASE("a RIP-relative operand out of reach and a counter out of reach are re
   tcond c = cmp(reg(3), tcond_cmp::eq, 1);
   CHECK_THROWS_AS(build_trampoline(*insn, c, 0x402000, 0x402000 + (5ull << 30)), error);
 }
+
+// ---- Tracing trampolines: records written into a ring, read back with ready_hits ----
+
+#include <atomic>
+#include <map>
+#include <thread>
+
+#include "arch_amd64/trace_ring.hpp"
+
+namespace {
+
+constexpr std::int32_t fake_goid_offset = 152;
+
+// One mapping: [0, 8) the counter; 64: the harness; 1024: the trampoline; 4096: the ring.
+// The harness is f(rbx, rax, g): r14 = g as in Go ABIInternal code, [rsp] at the site = rbx.
+class trace_harness {
+ public:
+  trace_harness(std::uint32_t capacity, const tcond* cond, std::vector<tcond_value> args)
+      : capacity_(capacity), bytes_(4096 + trace_ring_bytes(capacity)) {
+    mem_ = static_cast<std::uint8_t*>(mmap(nullptr, bytes_, PROT_READ | PROT_WRITE | PROT_EXEC,
+                                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+    REQUIRE(mem_ != MAP_FAILED);
+    std::memset(mem_, 0xCC, 4096);
+    std::memset(mem_, 0, 8);
+    std::uint64_t base = reinterpret_cast<std::uint64_t>(mem_);
+    std::vector<std::uint8_t> h = {
+        0x53, 0x41, 0x56, 0x57,  // push rbx; push r14; push rdi
+        0x48, 0x89, 0xFB,        // mov rbx, rdi
+        0x48, 0x89, 0xF0,        // mov rax, rsi
+        0x49, 0x89, 0xD6,        // mov r14, rdx
+        0x31, 0xD2,              // xor edx, edx
+    };
+    std::size_t site_off = 64 + h.size();
+    h.insert(h.end(), mov_edx_1.begin(), mov_edx_1.end());
+    std::vector<std::uint8_t> after = {0x59, 0x41, 0x5E, 0x5B, 0x48, 0x89, 0xD0, 0xC3};
+    h.insert(h.end(), after.begin(), after.end());
+    std::memcpy(mem_ + 64, h.data(), h.size());
+    static const disassembler dis;
+    auto insn = dis.decode_one(mov_edx_1, base + site_off);
+    REQUIRE(insn);
+    auto tr = build_trace_trampoline(*insn, cond, args, base + 1024, base, base + 4096, capacity,
+                                     fake_goid_offset);
+    REQUIRE(tr.code.size() < 3072);
+    std::memcpy(mem_ + 1024, tr.code.data(), tr.code.size());
+    auto j = jump_rel32(base + site_off, base + 1024);
+    std::memcpy(mem_ + site_off, j.data(), 5);
+  }
+  ~trace_harness() { munmap(mem_, bytes_); }
+  std::int64_t run(std::uint64_t a, std::uint64_t b, const void* g) const {
+    auto fn =
+        reinterpret_cast<std::int64_t (*)(std::uint64_t, std::uint64_t, const void*)>(mem_ + 64);
+    return fn(a, b, g);
+  }
+  std::atomic_ref<std::uint64_t> word(std::uint32_t off) const {
+    return std::atomic_ref<std::uint64_t>(*reinterpret_cast<std::uint64_t*>(mem_ + 4096 + off));
+  }
+  std::uint64_t counter() const { return *reinterpret_cast<const std::uint64_t*>(mem_); }
+  // The reader's discipline: a first snapshot says how many records are ready; a second one,
+  // taken after, holds them complete (each was whole before its seq, and no writer reuses a
+  // slot until the tail passes it). Then the tail is published.
+  std::vector<trace_hit> drain() const {
+    std::span<const std::uint8_t> area(mem_ + 4096 + trace_header_size,
+                                       std::size_t(capacity_) * trace_record_size);
+    std::uint64_t tail = word(trace_tail_offset).load();
+    std::vector<std::uint8_t> first(area.begin(), area.end());
+    std::size_t n = ready_hits(first, capacity_, tail).size();
+    std::vector<std::uint8_t> second(area.begin(), area.end());
+    auto hits = ready_hits(second, capacity_, tail);
+    hits.resize(std::min(n, hits.size()));
+    word(trace_tail_offset).store(tail + hits.size());
+    return hits;
+  }
+
+ private:
+  std::uint32_t capacity_;
+  std::size_t bytes_;
+  std::uint8_t* mem_ = nullptr;
+};
+
+struct fake_g {
+  std::uint8_t pad[fake_goid_offset] = {};
+  std::int64_t goid = 0;
+};
+
+tcond_value slot0() {
+  tcond_value v;
+  v.from = tcond_value::where::stack;
+  v.offset = 0;
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("a tracing trampoline records time, goid and arguments, and runs the instruction") {
+  g_global = 77;
+  tcond_value glob;
+  glob.from = tcond_value::where::absolute;
+  glob.address = reinterpret_cast<std::uint64_t>(&g_global);
+  glob.size = 4;
+  trace_harness h(8, nullptr, {reg(3), reg(0), slot0(), glob, reg(1)});  // rbx rax [rsp] g rdx
+  fake_g g;
+  g.goid = 4242;
+  for (std::uint64_t i = 0; i < 5; ++i) CHECK(h.run(i, 100 + i, &g) == 1);
+  CHECK(h.counter() == 5);
+  auto hits = h.drain();
+  REQUIRE(hits.size() == 5);
+  for (std::uint64_t i = 0; i < 5; ++i) {
+    CHECK(hits[i].index == i);
+    CHECK(hits[i].goid == 4242);
+    CHECK(hits[i].args[0] == i);
+    CHECK(hits[i].args[1] == 100 + i);
+    CHECK(hits[i].args[2] == i);
+    CHECK(hits[i].args[3] == 77);
+    CHECK(hits[i].args[4] == 0);  // rdx at the site
+    if (i) CHECK(hits[i].tsc >= hits[i - 1].tsc);
+  }
+  CHECK(h.word(trace_dropped_offset).load() == 0);
+  CHECK(h.drain().empty());
+}
+
+TEST_CASE("a full ring counts drops, consumes no index, and records again once drained") {
+  trace_harness h(4, nullptr, {reg(3)});
+  fake_g g;
+  for (std::uint64_t i = 0; i < 10; ++i) h.run(i, 0, &g);
+  CHECK(h.word(trace_head_offset).load() == 4);
+  CHECK(h.word(trace_dropped_offset).load() == 6);
+  auto a = h.drain();
+  REQUIRE(a.size() == 4);
+  CHECK(a[3].args[0] == 3);
+  for (std::uint64_t i = 10; i < 13; ++i) h.run(i, 0, &g);
+  auto b = h.drain();
+  REQUIRE(b.size() == 3);
+  CHECK(b[0].index == 4);
+  CHECK(b[0].args[0] == 10);
+  CHECK(h.word(trace_dropped_offset).load() == 6);
+}
+
+TEST_CASE("a condition first: only true calls are recorded, every call is counted") {
+  tcond c = cmp(reg(3), tcond_cmp::eq, 2);
+  trace_harness h(16, &c, {reg(3)});
+  fake_g g;
+  for (std::uint64_t i = 0; i < 6; ++i) CHECK(h.run(i % 3, 0, &g) == 1);
+  CHECK(h.counter() == 6);
+  auto hits = h.drain();
+  REQUIRE(hits.size() == 2);
+  CHECK(hits[0].args[0] == 2);
+  CHECK(hits[1].args[0] == 2);
+}
+
+TEST_CASE("8 threads on one site with a reader draining: recorded + dropped == calls") {
+  trace_harness h(1024, nullptr, {reg(3), reg(0)});
+  constexpr int threads = 8, calls = 50000;
+  std::atomic<bool> stop{false};
+  std::map<std::int64_t, std::uint64_t> per_goid;
+  std::uint64_t read = 0, bad = 0, expect = 0;
+  std::thread reader([&] {
+    while (true) {
+      bool last = stop.load();
+      for (auto& hit : h.drain()) {
+        ++per_goid[hit.goid];
+        if (hit.index != expect++ || hit.args[1] != hit.args[0] * 3) ++bad;
+        ++read;
+      }
+      if (last) break;
+    }
+  });
+  std::vector<std::thread> ws;
+  std::vector<fake_g> gs(threads);
+  for (int t = 0; t < threads; ++t) {
+    gs[std::size_t(t)].goid = t + 1;
+    ws.emplace_back([&, t] {
+      for (std::uint64_t i = 0; i < calls; ++i) h.run(i, i * 3, &gs[std::size_t(t)]);
+    });
+  }
+  for (auto& w : ws) w.join();
+  stop = true;
+  reader.join();
+  CHECK(bad == 0);
+  CHECK(h.counter() == std::uint64_t(threads) * calls);
+  CHECK(read + h.word(trace_dropped_offset).load() == std::uint64_t(threads) * calls);
+  CHECK(h.word(trace_head_offset).load() == read);
+  for (auto& [goid, n] : per_goid) CHECK((goid >= 1 && goid <= threads && n <= calls));
+}
