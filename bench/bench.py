@@ -825,7 +825,8 @@ def main():
                     ("G", lambda: bench_values.row_g(b, b.bin("values"), med)),
                     ("N", b.row_n), ("T", lambda: bench_issue15.row_t(b)),
                     ("W", lambda: bench_issue15.row_w(b)),
-                    ("I", lambda: bench_issue20.row_i(b, med))):
+                    ("I", lambda: bench_issue20.row_i(b, med)),
+                    ("TP", lambda: bench_issue20.row_tp(b, med))):
         if rid in rows:
             print(f"== row {rid}", flush=True)
             try:

@@ -91,3 +91,58 @@ def row_i(b, med):
     for k in ("ptrace_us", "dlv_us", "gdb_us", "naive_us"):
         if per_call and r.get(k):
             print(f"  in-target / {k[:-3]}: {per_call / r[k]:.5f}", flush=True)
+
+
+def row_tp(b, med):
+    """Row TP (issue 20, tracepoints): hits per second of a tracepoint on main.hot(i) of
+    demos/bench_hot, from the difference of the two --hits runs (so start-up cancels): godbg's
+    `trace main.hot` (the ptrace path: tracing trampolines are generated and unit-tested but not
+    yet installed by the debugger), `dlv trace`, gdb `dprintf`, and one try of `dlv trace
+    --ebpf` (its failure, if any, is printed and noted)."""
+    prog = b.bin("bench_hot")
+    n1, n2 = b.a.hits
+
+    def make(t, n):
+        if t == "godbg":
+            return b.launch(t, prog, [str(n)], ["trace main.hot", "continue"], f"TP{n}")
+        if t == "dlv":
+            return [b.dlv, "trace", "--exec", prog, "main.hot$", "--", str(n)], None
+        return b.launch(t, prog, [str(n)], ['dprintf main.hot,"hot %d\\n",i', "run"], f"TP{n}")
+
+    def ran(n):
+        def check(t, r):
+            if f"hot calls: {n} ".encode() not in r.out + r.err:
+                return "the program did not run to its end"
+            return None
+        return check
+
+    res = {n: b.measure("TP", ["godbg", "dlv", "gdb"], lambda t, n=n: make(t, n), ran(n),
+                        b.a.timeout_hits, label=f"N={n}") for n in (n1, n2)}
+    rate = {}
+    for t in ("godbg", "dlv", "gdb"):
+        a, c = res[n1].get(t), res[n2].get(t)
+        if a and c:
+            d = med([r.wall for r in c]) - med([r.wall for r in a])
+            rate[t] = (n2 - n1) / d if d > 0 else None
+    ebpf = run_ebpf(b, prog, n1)
+    b.add_row("TP", f"tracepoint hits per second on main.hot (N={n1} and {n2}): godbg ptrace "
+              "path, dlv trace, gdb dprintf", "hits/s", rate, {},
+              f"dlv trace --ebpf: {ebpf}")
+
+
+def run_ebpf(b, prog, n):
+    import subprocess
+    import time
+    t0 = time.monotonic()
+    try:
+        p = subprocess.run([b.dlv, "trace", "--ebpf", "--exec", prog, "main.hot$", "--", str(n)],
+                           capture_output=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        return "timed out after 120 s"
+    wall = time.monotonic() - t0
+    tail = (p.stdout + p.stderr).decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+    print(f"  [TP] dlv trace --ebpf N={n}: rc {p.returncode}, {wall:.2f} s, {tail[0][:200]}",
+          flush=True)
+    if p.returncode != 0 or f"hot calls: {n} ".encode() not in p.stdout + p.stderr:
+        return f"did not run (rc {p.returncode}: {tail[0][:120]})"
+    return f"{n / wall:.0f} hits/s over the whole run of {n} calls"

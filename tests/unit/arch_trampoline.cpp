@@ -4,11 +4,15 @@
 #include <doctest/doctest.h>
 #include <sys/mman.h>
 
+#include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <map>
+#include <thread>
 #include <vector>
 
 #include "arch_amd64/disassembler.hpp"
+#include "arch_amd64/trace_ring.hpp"
 #include "arch_amd64/trampoline.hpp"
 #include "common/error.hpp"
 
@@ -204,12 +208,6 @@ TEST_CASE("a RIP-relative operand out of reach and a counter out of reach are re
 }
 
 // ---- Tracing trampolines: records written into a ring, read back with ready_hits ----
-
-#include <atomic>
-#include <map>
-#include <thread>
-
-#include "arch_amd64/trace_ring.hpp"
 
 namespace {
 
