@@ -233,9 +233,10 @@ class trace_harness {
         0x31, 0xD2,              // xor edx, edx
     };
     std::size_t site_off = 64 + h.size();
-    h.insert(h.end(), mov_edx_1.begin(), mov_edx_1.end());
-    std::vector<std::uint8_t> after = {0x59, 0x41, 0x5E, 0x5B, 0x48, 0x89, 0xD0, 0xC3};
-    h.insert(h.end(), after.begin(), after.end());
+    // push_back, not insert: g++ 12 warns falsely (-Warray-bounds) on inserting here.
+    for (auto b : mov_edx_1) h.push_back(b);
+    for (std::uint8_t b : {0x59, 0x41, 0x5E, 0x5B, 0x48, 0x89, 0xD0, 0xC3})  // pop rcx, r14, rbx
+      h.push_back(b);                                                        // mov rax, rdx; ret
     std::memcpy(mem_ + 64, h.data(), h.size());
     static const disassembler dis;
     auto insn = dis.decode_one(mov_edx_1, base + site_off);
