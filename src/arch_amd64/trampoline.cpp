@@ -319,73 +319,80 @@ std::vector<std::uint8_t> relocate_instruction(const instruction& insn, std::uin
   return out;
 }
 
+namespace {
+
+// Emits into `e` and notes, for each piece, where a thread stopped in it stands (stop_all's
+// evacuation reads these regions): how many saved words are on the stack, whether the call
+// was counted, whether only the jump back is left.
+struct region_log {
+  emitter& e;
+  trampoline& out;
+  void mark(std::size_t from, int words, bool counted, bool done = false, bool finish = false) {
+    out.regions.push_back(
+        {std::uint32_t(from), std::uint32_t(e.code.size()), words, counted, done, finish});
+  }
+  // One-byte pushes (pushfq first), each its own region: a thread stopped at push i has i
+  // words on the stack and was not counted yet.
+  void saves(std::initializer_list<std::uint8_t> pushes) {
+    int words = 0;
+    for (std::uint8_t op : pushes) {
+      std::size_t r0 = e.code.size();
+      e.code.push_back(op);
+      mark(r0, words++, false);
+    }
+  }
+  // The pops undoing saves() (popfq last), from `words` on the stack down to none.
+  void restores(std::initializer_list<std::uint8_t> pops) {
+    int words = int(pops.size());
+    for (std::uint8_t op : pops) {
+      std::size_t r0 = e.code.size();
+      e.code.push_back(op);
+      mark(r0, words--, true);
+    }
+  }
+  // The displaced instruction, relocated, then the jump back past the site.
+  void resume(const instruction& insn, std::uint64_t at) {
+    std::size_t r0 = e.code.size();
+    auto moved = relocate_instruction(insn, at + e.code.size());
+    e.code.insert(e.code.end(), moved.begin(), moved.end());
+    mark(r0, 0, true);
+    r0 = e.code.size();
+    auto back = jump_rel32(at + e.code.size(), insn.next_address());
+    e.code.insert(e.code.end(), back.begin(), back.end());
+    mark(r0, 0, true, true);
+  }
+};
+
+}  // namespace
+
 trampoline build_trampoline(const instruction& insn, const tcond& cond, std::uint64_t at,
                             std::uint64_t counter) {
   if (insn.size() < 5)
     fail("the instruction at the site is {} bytes, shorter than a jump", insn.size());
   emitter e;
   trampoline out;
-  auto region = [&](std::size_t from, int words, bool counted, bool done = false) {
-    out.regions.push_back(
-        {std::uint32_t(from), std::uint32_t(e.code.size()), words, counted, done});
-  };
+  region_log log{e, out};
   // Stopped at the very start it is still at the jump's target: nothing pushed.
+  log.saves({0x9C, 0x50, 0x51});  // pushfq; push rax; push rcx
   std::size_t r0 = e.code.size();
-  e.bytes({0x9C});  // pushfq
-  region(r0, 0, false);
-  r0 = e.code.size();
-  e.bytes({0x50});  // push rax
-  region(r0, 1, false);
-  r0 = e.code.size();
-  e.bytes({0x51});  // push rcx
-  region(r0, 2, false);
-  r0 = e.code.size();
   e.bytes({0xF0, 0x48, 0xFF, 0x05});  // lock inc qword [rip+disp32]
-  std::size_t disp_at = e.code.size();
-  e.imm32(0);
-  std::int64_t d = std::int64_t(counter - (at + e.code.size()));
-  if (!fits_rel32(d)) fail("the counter at {:#x} is out of reach of {:#x}", counter, at);
-  std::int32_t d32 = std::int32_t(d);
-  std::memcpy(&e.code[disp_at], &d32, 4);
-  region(r0, 3, false);
+  e.imm32(rip_disp(e, at, 4, counter));
+  log.mark(r0, 3, false);
   int t = e.label(), f = e.label();
   r0 = e.code.size();
   branch(e, cond, t, f, pushed_cond);
-  region(r0, 3, true);
+  log.mark(r0, 3, true);
   // FALSE
   e.bind(f);
-  r0 = e.code.size();
-  e.bytes({0x59});  // pop rcx
-  region(r0, 3, true);
-  r0 = e.code.size();
-  e.bytes({0x58});  // pop rax
-  region(r0, 2, true);
-  r0 = e.code.size();
-  e.bytes({0x9D});  // popfq
-  region(r0, 1, true);
-  r0 = e.code.size();
-  auto moved = relocate_instruction(insn, at + e.code.size());
-  e.code.insert(e.code.end(), moved.begin(), moved.end());
-  region(r0, 0, true);
-  r0 = e.code.size();
-  auto back = jump_rel32(at + e.code.size(), insn.next_address());
-  e.code.insert(e.code.end(), back.begin(), back.end());
-  region(r0, 0, true, true);
+  log.restores({0x59, 0x58, 0x9D});  // pop rcx; pop rax; popfq
+  log.resume(insn, at);
   // TRUE
   e.bind(t);
-  r0 = e.code.size();
-  e.bytes({0x59});
-  region(r0, 3, true);
-  r0 = e.code.size();
-  e.bytes({0x58});
-  region(r0, 2, true);
-  r0 = e.code.size();
-  e.bytes({0x9D});
-  region(r0, 1, true);
+  log.restores({0x59, 0x58, 0x9D});
   r0 = e.code.size();
   out.trap_offset = std::uint32_t(e.code.size());
   e.bytes({0xCC});
-  region(r0, 0, true);
+  log.mark(r0, 0, true);
   e.resolve();
   out.code = std::move(e.code);
   return out;
@@ -419,29 +426,14 @@ trampoline build_trace_trampoline(const instruction& insn, const tcond* cond,
     fail("{} arguments: a record holds {}", args.size(), trace_max_args);
   emitter e;
   trampoline out;
-  auto region = [&](std::size_t from, int words, bool counted, bool finish = false,
-                    bool done = false) {
-    out.regions.push_back(
-        {std::uint32_t(from), std::uint32_t(e.code.size()), words, counted, done, finish});
-  };
+  region_log log{e, out};
   const std::uint64_t head = ring + trace_head_offset, tail = ring + trace_tail_offset,
                       dropped = ring + trace_dropped_offset, records = ring + trace_header_size;
+  log.saves({0x9C, 0x52, 0x50, 0x51});  // pushfq; push rdx; push rax; push rcx
   std::size_t r0 = e.code.size();
-  e.bytes({0x9C});  // pushfq
-  region(r0, 0, false);
-  r0 = e.code.size();
-  e.bytes({0x52});  // push rdx
-  region(r0, 1, false);
-  r0 = e.code.size();
-  e.bytes({0x50});  // push rax
-  region(r0, 2, false);
-  r0 = e.code.size();
-  e.bytes({0x51});  // push rcx
-  region(r0, 3, false);
-  r0 = e.code.size();
   e.bytes({0xF0, 0x48, 0xFF, 0x05});  // lock inc qword [rip+disp32]
   e.imm32(rip_disp(e, at, 4, counter));
-  region(r0, 4, false);
+  log.mark(r0, 4, false);
   int record = e.label(), f = e.label(), drop = e.label(), retry = e.label();
   r0 = e.code.size();
   if (cond) branch(e, *cond, record, f, 32);
@@ -458,7 +450,7 @@ trampoline build_trace_trampoline(const instruction& insn, const tcond* cond,
   e.bytes({0x48, 0x8D, 0x50, 0x01});        // lea rdx, [rax+1]
   e.bytes({0xF0, 0x48, 0x0F, 0xB1, 0x15});  // lock cmpxchg [rip+head], rdx
   e.imm32(rip_disp(e, at, 4, head));
-  region(r0, 4, true);  // up to the cmpxchg: nothing reserved yet, it can be put back
+  log.mark(r0, 4, true);  // up to the cmpxchg: nothing reserved yet, it can be put back
   r0 = e.code.size();
   e.jcc(0x5, retry);            // jne: another thread took it, rax = the new head
   e.bytes({0x48, 0x89, 0xC1});  // mov rcx, rax
@@ -485,34 +477,16 @@ trampoline build_trace_trampoline(const instruction& insn, const tcond* cond,
   e.bytes({0x48, 0x89, 0x01});        // mov [rcx], rax: ready
   // The cmpxchg may have failed (jne back to RETRY, nothing reserved) or succeeded: a thread
   // in here is either about to retry or holds a slot; both are finished by running forward.
-  region(r0, 4, true, true);
+  log.mark(r0, 4, true, false, true);
   e.bind(f);
-  r0 = e.code.size();
-  e.bytes({0x59});  // pop rcx
-  region(r0, 4, true);
-  r0 = e.code.size();
-  e.bytes({0x58});  // pop rax
-  region(r0, 3, true);
-  r0 = e.code.size();
-  e.bytes({0x5A});  // pop rdx
-  region(r0, 2, true);
-  r0 = e.code.size();
-  e.bytes({0x9D});  // popfq
-  region(r0, 1, true);
-  r0 = e.code.size();
-  auto moved = relocate_instruction(insn, at + e.code.size());
-  e.code.insert(e.code.end(), moved.begin(), moved.end());
-  region(r0, 0, true);
-  r0 = e.code.size();
-  auto back = jump_rel32(at + e.code.size(), insn.next_address());
-  e.code.insert(e.code.end(), back.begin(), back.end());
-  region(r0, 0, true, false, true);
+  log.restores({0x59, 0x58, 0x5A, 0x9D});  // pop rcx; pop rax; pop rdx; popfq
+  log.resume(insn, at);
   e.bind(drop);
   r0 = e.code.size();
   e.bytes({0xF0, 0x48, 0xFF, 0x05});  // lock inc qword [rip+dropped]
   e.imm32(rip_disp(e, at, 4, dropped));
   e.jmp(f);
-  region(r0, 4, true);
+  log.mark(r0, 4, true);
   e.resolve();
   out.trap_offset = std::uint32_t(e.code.size());  // none: a tracing trampoline never traps
   out.code = std::move(e.code);
