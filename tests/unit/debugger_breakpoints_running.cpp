@@ -4,30 +4,15 @@
 // anything behind once deleted. On demos/counter (main.tick adds 1 to main.Count, forever).
 #include <doctest/doctest.h>
 
-#include <chrono>
-
 #include "debugger/breakpoints/watchpoints.hpp"
 #include "debugger/event_loop.hpp"
 #include "debugger/session.hpp"
 #include "demo_paths.hpp"
+#include "serve_loop.hpp"
 
 using namespace godbg;
-
-namespace {
-
-std::optional<run_result> serve(event_loop& loop, int ms) {
-  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-  while (std::chrono::steady_clock::now() < until)
-    if (auto r = loop.wait_once(10)) return r;
-  return std::nullopt;
-}
-
-run_result next_stop(event_loop& loop) {
-  for (;;)
-    if (auto r = loop.wait_once(1000)) return *r;
-}
-
-}  // namespace
+using test::next_stop;
+using test::serve;
 
 TEST_CASE("tracepoints and watchpoints set and deleted while the program runs") {
   for (const auto& go : test::go_versions()) {

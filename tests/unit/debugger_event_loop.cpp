@@ -3,14 +3,16 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <string>
 
 #include "debugger/event_loop.hpp"
 #include "debugger/session.hpp"
 #include "demo_paths.hpp"
+#include "serve_loop.hpp"
 
 using namespace godbg;
+using test::next_stop;
+using test::serve;
 
 namespace {
 
@@ -19,14 +21,6 @@ std::string drain(int fd) {
   char buf[4096];
   for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) out.append(buf, std::size_t(n));
   return out;
-}
-
-// Serves the loop for a while; a result means the run ended early.
-std::optional<run_result> serve(event_loop& loop, int ms) {
-  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-  while (std::chrono::steady_clock::now() < until)
-    if (auto r = loop.wait_once(10)) return r;
-  return std::nullopt;
 }
 
 // The program started with its stdout and stderr in pipes.
@@ -53,9 +47,7 @@ TEST_CASE("breakpoints set and deleted while the program runs, then an interrupt
     CHECK_FALSE(serve(loop, 200).has_value());  // it counts, and nothing stops it
     // Set while running: the next tick stops there.
     auto& bp = s.add_breakpoint("main.tick", false);
-    std::optional<run_result> r;
-    while (!(r = loop.wait_once(1000))) {
-    }
+    std::optional<run_result> r = next_stop(loop);
     REQUIRE(std::holds_alternative<stop_record>(*r));
     CHECK(std::get<stop_record>(*r).reason == stop_reason::breakpoint);
     CHECK(std::get<stop_record>(*r).breakpoint == bp.id);
@@ -65,8 +57,7 @@ TEST_CASE("breakpoints set and deleted while the program runs, then an interrupt
     s.delete_breakpoint(bp.id);
     CHECK_FALSE(serve(loop, 100).has_value());
     s.interrupt();
-    while (!(r = loop.wait_once(1000))) {
-    }
+    r = next_stop(loop);
     REQUIRE(std::holds_alternative<stop_record>(*r));
     CHECK(std::get<stop_record>(*r).reason == stop_reason::interrupt);
     // Its stdout came through the pipe, not godbg's own.
