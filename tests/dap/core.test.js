@@ -62,11 +62,8 @@ for (const tc of g.toolchains()) {
       await dumpAtBreakpoint(program, dumped);
     });
     afterEach(async () => {
-      if (dc) {
-        await dc.stop();
-        dc.assertValid();
-        dc = null;
-      }
+      await g.closeClient(dc);
+      dc = null;
     });
 
     it('reads a dump taken at a breakpoint: threads, stack, scopes, variables, evaluate', async () => {

@@ -22,11 +22,8 @@ for (const tc of g.toolchains()) {
     const program = g.buildDemo(tc);
     let dc;
     afterEach(async () => {
-      if (dc) {
-        await dc.stop();
-        dc.assertValid();
-        dc = null;
-      }
+      await g.closeClient(dc);
+      dc = null;
     });
 
     it('advertises them', async () => {

@@ -18,11 +18,8 @@ for (const tc of g.toolchains()) {
     const program = g.buildDemo(tc);
     let dc;
     afterEach(async () => {
-      if (dc) {
-        await dc.stop();
-        dc.assertValid();
-        dc = null;
-      }
+      await g.closeClient(dc);
+      dc = null;
     });
 
     it('stops at FILE:LINE; threads, stack, scopes, variables and their children; evaluate', async () => {

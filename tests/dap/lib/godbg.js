@@ -117,6 +117,14 @@ class CheckedClient extends DebugClient {
 }
 
 // godbg dap on stdin/stdout.
+// The end of a test's client, for afterEach: the adapter stopped, and every message it sent
+// checked against the protocol's schema.
+async function closeClient(dc) {
+  if (!dc) return;
+  await dc.stop();
+  dc.assertValid();
+}
+
 async function stdioClient(opts = {}) {
   const dc = new CheckedClient(GODBG, 'dap', 'go', { env: process.env, ...opts }, !!process.env.GODBG_DAP_DEBUG);
   await dc.start();
@@ -215,6 +223,6 @@ function byName(vars, name) {
 }
 
 module.exports = {
-  track, killAdapters, GODBG, SRC, DEMO_DIR, DEMO_FILE, lineOf, toolchains, buildDemo, CheckedClient, stdioClient,
+  track, killAdapters, GODBG, SRC, DEMO_DIR, DEMO_FILE, lineOf, toolchains, buildDemo, CheckedClient, stdioClient, closeClient,
   listeningClient, freePort, exited, alive, gone, tracerOf, topFrame, scopeVars, byName,
 };
