@@ -258,3 +258,25 @@ class Checks:
                                         "ok": ok}) + "\n")
         print(f"{self.passed} passed, {self.failed} failed")
         sys.exit(1 if self.failed else 0)
+
+
+def text_equals_file(pid, exe_path):
+    """True when every executable mapping of exe_path in the live process holds the file's
+    bytes (no int3 or jump of ours left behind)."""
+    with open(exe_path, "rb") as f:
+        image = f.read()
+    same, checked = True, 0
+    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb") as mem:
+        for line in maps:
+            parts = line.split()
+            if "x" not in parts[1] or len(parts) < 6 or not parts[5].startswith("/") or \
+                    not os.path.samefile(parts[5], exe_path):
+                continue
+            lo, hi = (int(x, 16) for x in parts[0].split("-"))
+            off = int(parts[2], 16)
+            mem.seek(lo)
+            live = mem.read(hi - lo)
+            n = min(len(live), len(image) - off)
+            same = same and live[:n] == image[off:off + n]
+            checked += n
+    return same and checked > 0

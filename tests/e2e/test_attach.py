@@ -8,29 +8,9 @@ import signal
 import subprocess
 import time
 
-from godbg_e2e import GODBG, Checks, Session, builds, has, is_stop, records
+from godbg_e2e import GODBG, Checks, Session, builds, has, is_stop, records, text_equals_file
 
 c = Checks(feature="attach")
-
-
-def text_equals_file(pid, exe_path):
-    with open(exe_path, "rb") as f:
-        image = f.read()
-    same = True
-    checked = 0
-    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb") as mem:
-        for line in maps:
-            parts = line.split()
-            if "x" not in parts[1] or len(parts) < 6 or not parts[5].startswith("/") or not os.path.samefile(parts[5], exe_path):
-                continue
-            lo, hi = (int(x, 16) for x in parts[0].split("-"))
-            off = int(parts[2], 16)
-            mem.seek(lo)
-            live = mem.read(hi - lo)
-            n = min(len(live), len(image) - off)
-            same = same and live[:n] == image[off:off + n]
-            checked += n
-    return same and checked > 0
 
 
 def counts(pid_out_path):

@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 import time
 
-from godbg_e2e import SOURCE_DIR, Checks, Session, demo, go_versions, has, is_stop, run
+from godbg_e2e import SOURCE_DIR, Checks, Session, demo, go_versions, has, is_stop, run, text_equals_file
 
 c = Checks(feature="in_target")
 N = 2000  # per goroutine, launched runs: 16 true conditions
@@ -23,26 +23,6 @@ with open(os.path.join(SOURCE_DIR, "demos", "intarget", "main.go")) as f:
     END_LINE = next(i for i, l in enumerate(f, 1) if 'fmt.Println("calls"' in l)
 END = f"main.go:{END_LINE}"  # every worker done: counts are final there
 ON = {k: v for k, v in os.environ.items() if k != "GODBG_IN_TARGET"}
-
-
-def text_equals_file(pid, exe_path):
-    with open(exe_path, "rb") as f:
-        image = f.read()
-    same, checked = True, 0
-    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb") as mem:
-        for line in maps:
-            parts = line.split()
-            if "x" not in parts[1] or len(parts) < 6 or not parts[5].startswith("/") or \
-                    not os.path.samefile(parts[5], exe_path):
-                continue
-            lo, hi = (int(x, 16) for x in parts[0].split("-"))
-            off = int(parts[2], 16)
-            mem.seek(lo)
-            live = mem.read(hi - lo)
-            n = min(len(live), len(image) - off)
-            same = same and live[:n] == image[off:off + n]
-            checked += n
-    return same and checked > 0
 
 
 def anonymous_exec(pid):
