@@ -9,7 +9,8 @@
 //    slot, globals at fixed addresses and constants, compared, with &&, || and !: nothing that
 //    could fault (no pointer followed), so a trampoline never crashes the program.
 // Everything else stays on the ptrace path, with the reason `breakpoints` shows. A true
-// condition traps and is then evaluated again by ptrace (the one authoritative evaluator).
+// condition traps and is then evaluated again at the ptrace stop, by the one authoritative
+// evaluator.
 #include "debugger/breakpoints/in_target.hpp"
 
 #include <cstdlib>
