@@ -28,8 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::uint8_t buf[64];
     std::vector<std::uint64_t> addrs;
     for (auto& s : c->segments()) {
-      for (std::uint64_t a : {s.vaddr, s.vaddr + s.filesz - 1, s.vaddr + s.memsz - 8,
-                              s.vaddr + s.memsz / 2})
+      for (std::uint64_t a :
+           {s.vaddr, s.vaddr + s.filesz - 1, s.vaddr + s.memsz - 8, s.vaddr + s.memsz / 2})
         addrs.push_back(a);
     }
     for (auto& m : c->mappings()) addrs.push_back(m.end - 16);

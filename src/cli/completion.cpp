@@ -14,8 +14,8 @@
 #include "arch_amd64/registers.hpp"
 #include "commands/commands.hpp"
 #include "debugger/eval/expression_names.hpp"
-#include "goruntime/go_runtime.hpp"
 #include "debugger/session.hpp"
+#include "goruntime/go_runtime.hpp"
 
 namespace godbg {
 

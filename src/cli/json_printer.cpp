@@ -4,9 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "commands/names.hpp"
 #include "cli/printers.hpp"
 #include "cli/stage_value_json.hpp"
+#include "commands/names.hpp"
 #include "process/ptrace_ops.hpp"
 
 namespace godbg {

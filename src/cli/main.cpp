@@ -171,8 +171,7 @@ int main(int argc, char** argv) {
       for (const auto& w : s.load(args[0])) printer->warning(w);
       if (startup->parsed()) {
         // With command files, the session goes on at main.main and runs them there.
-        int rc = godbg::run_startup_report(in, args, o.trace, o.until,
-                                            !o.init_files.empty());
+        int rc = godbg::run_startup_report(in, args, o.trace, o.until, !o.init_files.empty());
         if (rc || o.init_files.empty()) return rc;
         return run_session(in, o);
       }

@@ -30,10 +30,10 @@
 
 #include "cli/completion.hpp"
 #include "cli/signals.hpp"
-#include "common/error.hpp"
 #include "commands/commands.hpp"
 #include "commands/interpreter.hpp"
 #include "commands/reporter.hpp"
+#include "common/error.hpp"
 #include "debugger/session.hpp"
 
 namespace godbg {

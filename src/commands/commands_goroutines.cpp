@@ -1,15 +1,14 @@
 // goroutines, goroutine, threads, thread.
-#include "common/error.hpp"
-#include "common/parse_integer.hpp"
 #include "commands/commands.hpp"
 #include "commands/interpreter.hpp"
 #include "commands/reporter.hpp"
-#include "goruntime/go_runtime.hpp"
-#include "debugger/stack/goroutine_stacks.hpp"
+#include "common/error.hpp"
+#include "common/parse_integer.hpp"
 #include "debugger/session.hpp"
+#include "debugger/stack/goroutine_stacks.hpp"
+#include "goruntime/go_runtime.hpp"
 
 namespace godbg::cmd {
-
 
 void goroutines(command_context& c, const command_args& a) {
   auto& s = c.s;
@@ -73,7 +72,7 @@ void goroutine(command_context& c, const command_args& a) {
   if (g->tid) s.select_thread(*g->tid);
   s.select_goroutine(g->goid);
   c.out.message(fmt::format("Switched to goroutine {}{}", g->goid,
-                              g->tid ? fmt::format(" (thread {})", *g->tid) : ""));
+                            g->tid ? fmt::format(" (thread {})", *g->tid) : ""));
   c.out.goroutines({goroutine_view(s, *g, false, 0)}, 1);
 }
 

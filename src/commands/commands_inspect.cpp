@@ -1,13 +1,13 @@
 // Looking at a stopped program: stack, frames, source, code, registers, memory.
 #include "arch_amd64/disassembler.hpp"
 #include "arch_amd64/registers.hpp"
-#include "common/error.hpp"
-#include "common/parse_integer.hpp"
 #include "commands/commands.hpp"
 #include "commands/interpreter.hpp"
 #include "commands/reporter.hpp"
-#include "debugger/stack/goroutine_stacks.hpp"
+#include "common/error.hpp"
+#include "common/parse_integer.hpp"
 #include "debugger/session.hpp"
+#include "debugger/stack/goroutine_stacks.hpp"
 
 namespace godbg {
 

@@ -1,8 +1,8 @@
 // `startup [until FUNC]`: the bootstrap report of the program being debugged, from where it
 // stands to main.main (launching it first when it is not running).
-#include "common/error.hpp"
 #include "commands/commands.hpp"
 #include "commands/reporter.hpp"
+#include "common/error.hpp"
 #include "debugger/session.hpp"
 #include "debugger/startup/startup_report.hpp"
 

@@ -32,8 +32,8 @@ class recording_reporter : public reporter {
       std::variant<start_record, stop_entry, exit_record, frames_entry,
                    std::vector<register_record>, breakpoint_record, std::vector<breakpoint_record>,
                    std::vector<instruction_record>, memory_record, source_record, goroutines_entry,
-                   std::vector<thread_record>, value_record, startup_record,
-                   message_entry, trace_record, display_record>;
+                   std::vector<thread_record>, value_record, startup_record, message_entry,
+                   trace_record, display_record>;
 
   void start(const start_record& r) override { log_.emplace_back(r); }
   void stop(const stop_record& r, const std::vector<source_line_record>& c) override {

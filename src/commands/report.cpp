@@ -15,8 +15,8 @@ void report(command_context& c, const run_result& r) {
   const auto& stop = std::get<stop_record>(r);
   for (const auto& w : stop.warnings) c.out.warning(w);
   if (stop.reason == stop_reason::exec && stop.exec_path)
-    c.out.message(
-        fmt::format("process {} is executing new program: {}", c.s.process().pid(), *stop.exec_path));
+    c.out.message(fmt::format("process {} is executing new program: {}", c.s.process().pid(),
+                              *stop.exec_path));
   // gdb's `silent` first in a breakpoint's commands: the stop is not shown, its commands run.
   bool silent = !stop.breakpoints.empty();
   for (int id : stop.breakpoints) {
@@ -31,8 +31,8 @@ void report(command_context& c, const session_start& st) {
   c.out.start(st.start);
   // The entry stop of a launch shows no source: it is the runtime's assembly.
   bool entry = st.stop.reason == stop_reason::entry;
-  c.out.stop(st.stop, entry ? std::vector<source_line_record>{}
-                            : c.s.source_context(st.stop.where, 2, 2));
+  c.out.stop(st.stop,
+             entry ? std::vector<source_line_record>{} : c.s.source_context(st.stop.where, 2, 2));
 }
 
 }  // namespace godbg

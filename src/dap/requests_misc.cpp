@@ -219,8 +219,8 @@ void server::startup_report(const json&, json& body) {
     for (const auto& st : out.report->stages) {
       json values = json::object();
       for (const auto& [k, v] : st.values) values[k] = stage_json(v);
-      json j = {{"stage", st.stage},     {"t_us", st.t_us},      {"dur_us", opt(st.dur_us)},
-                {"tid", st.tid},         {"goid", opt(st.goid)}, {"summary", st.summary},
+      json j = {{"stage", st.stage}, {"t_us", st.t_us},      {"dur_us", opt(st.dur_us)},
+                {"tid", st.tid},     {"goid", opt(st.goid)}, {"summary", st.summary},
                 {"values", values}};
       if (st.stage == "init") {
         j["package"] = opt(st.package);

@@ -216,8 +216,8 @@ struct value_record {
 // One stage of the Go bootstrap, as reached.
 struct startup_stage {
   std::string stage;
-  std::uint64_t t_us = 0;                 // program time (startup_record::clock says which)
-  std::optional<std::uint64_t> dur_us;    // how long it took, when the report knows
+  std::uint64_t t_us = 0;               // program time (startup_record::clock says which)
+  std::optional<std::uint64_t> dur_us;  // how long it took, when the report knows
   int tid = 0;
   std::optional<std::int64_t> goid;
   std::string summary;                                      // one human line: what it established

@@ -48,8 +48,8 @@ void session::resolve_breakpoints_again(bool addresses, std::vector<std::string>
     if (bp->kind == breakpoint_kind::watchpoint) {
       // Its memory went with the old image (the kernel cleared the debug registers too).
       if (warnings)
-        warnings->push_back(fmt::format(
-            "watchpoint {} ({}) deleted: the memory it watched is gone", id, bp->spec));
+        warnings->push_back(
+            fmt::format("watchpoint {} ({}) deleted: the memory it watched is gone", id, bp->spec));
       breakpoints_.remove(id);
       continue;
     }

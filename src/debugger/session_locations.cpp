@@ -7,8 +7,8 @@
 #include "common/parse_integer.hpp"
 #include "debugger/describe.hpp"
 #include "debugger/session.hpp"
-#include "dwarf/dwarf_info.hpp"
 #include "debugger/stepping/prologue.hpp"
+#include "dwarf/dwarf_info.hpp"
 #include "dwarf/gopclntab.hpp"
 
 namespace godbg {

@@ -110,8 +110,8 @@ struct walker {
         const go_type* kslot = keys.type->elem;
         const go_type* vslot = vals.type->elem;
         map_entry e;
-        e.key = slot(bb, addr, keys.offset + j * (kslot ? kslot->size : 0), kslot, map.key,
-                     e.key_addr);
+        e.key =
+            slot(bb, addr, keys.offset + j * (kslot ? kslot->size : 0), kslot, map.key, e.key_addr);
         e.value = slot(bb, addr, vals.offset + j * (vslot ? vslot->size : 0), vslot, map.elem,
                        e.value_addr);
         out.entries.push_back(std::move(e));

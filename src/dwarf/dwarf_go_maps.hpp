@@ -11,7 +11,7 @@
 namespace godbg {
 
 struct map_entry {
-  std::vector<std::uint8_t> key, value;  // key->size and elem->size bytes
+  std::vector<std::uint8_t> key, value;        // key->size and elem->size bytes
   std::uint64_t key_addr = 0, value_addr = 0;  // where they live in the program
 };
 

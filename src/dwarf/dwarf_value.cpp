@@ -12,8 +12,8 @@ go_value variable_value(const dwarf_variable& v, const location_context& ctx, bo
   out.type = v.type;
   out.address = loc.address();
   try {
-    out.bytes = read_location(loc, std::size_t(v.type->size), ctx,
-                              allow_partial ? &out.partial : nullptr);
+    out.bytes =
+        read_location(loc, std::size_t(v.type->size), ctx, allow_partial ? &out.partial : nullptr);
   } catch (const error& e) {
     fail("{}: {}", v.name, e.what());
   }

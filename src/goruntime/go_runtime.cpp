@@ -9,10 +9,10 @@
 #include "arch_amd64/disassembler.hpp"
 #include "arch_amd64/g_register.hpp"
 #include "common/error.hpp"
-#include "goruntime/go_runtime_internal.hpp"
-#include "goruntime/runtime_layout_table.hpp"
 #include "dwarf/binary.hpp"
 #include "dwarf/gopclntab.hpp"
+#include "goruntime/go_runtime_internal.hpp"
+#include "goruntime/runtime_layout_table.hpp"
 #include "process/target.hpp"
 
 namespace godbg {

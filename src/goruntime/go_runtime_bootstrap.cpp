@@ -112,7 +112,8 @@ std::optional<std::string> go_runtime::read_c_string(std::uint64_t addr, std::si
   char buf[64];
   auto& proc = process();
   while (out.size() < max) {
-    if (!proc.read(virt_addr(addr + out.size()), {reinterpret_cast<std::uint8_t*>(buf), sizeof buf})) {
+    if (!proc.read(virt_addr(addr + out.size()),
+                   {reinterpret_cast<std::uint8_t*>(buf), sizeof buf})) {
       // The string may end near the end of a mapping: go byte by byte.
       auto c = peek<char>(*this, addr + out.size());
       if (!c) return std::nullopt;

@@ -18,7 +18,6 @@
 
 namespace godbg {
 
-
 namespace rt {
 
 // The offsets godbg reads, whichever source gave them.
@@ -56,8 +55,6 @@ struct raw_g {
   std::optional<std::int64_t> parentgoid;
 };
 
-
-
 }  // namespace rt
 
 struct go_runtime::state {
@@ -66,7 +63,7 @@ struct go_runtime::state {
   std::map<std::string, std::optional<std::uint64_t>, std::less<>> globals;
   std::optional<std::vector<std::string>> wait_reasons;
   std::optional<std::optional<std::uint64_t>> m_mstartfn;  // looked up in DWARF once
-  std::vector<std::string> table_wait_reasons;  // returned while no process can be asked
+  std::vector<std::string> table_wait_reasons;             // returned while no process can be asked
   std::unordered_map<std::uint64_t, std::optional<std::string>> start_functions;
   std::unordered_map<std::uint64_t, std::optional<std::string>> function_names;
   std::unordered_map<std::int64_t, std::uint64_t> g_by_id;  // where a goroutine was last found

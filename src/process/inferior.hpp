@@ -121,7 +121,6 @@ class inferior final : public target {
   // thread is already past the access, so a hit not reported costs one stop of one thread.
   using watch_filter = std::function<bool(pid_t tid, unsigned slots)>;
 
-
   // Resumes every thread and waits for the next event worth reporting; when it returns, every
   // thread is stopped (all-stop), except after exit.
   inferior_event resume(const hit_filter& filter, const watch_filter& watches = {},

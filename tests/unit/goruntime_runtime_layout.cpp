@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "goruntime/runtime_layout_table.hpp"
 #include "demo_paths.hpp"
+#include "goruntime/runtime_layout_table.hpp"
 
 using namespace godbg;
 
