@@ -20,7 +20,8 @@ std::vector<trace_hit> ready_hits(std::span<const std::uint8_t> records, std::ui
     h.index = i;
     std::memcpy(&h.tsc, r + 8, 8);
     std::memcpy(&h.goid, r + 16, 8);
-    std::memcpy(h.args, r + 24, sizeof h.args);
+    std::memcpy(&h.tid, r + 24, 8);
+    std::memcpy(h.args, r + 32, sizeof h.args);
     out.push_back(h);
   }
   return out;

@@ -10,7 +10,7 @@
 // only: every index below it was read), dropped (hits not recorded because the ring was full).
 // Records (64 bytes each, index i at slot i % capacity): seq = i + 1 written last (x86 keeps
 // stores in order, so a reader that sees seq sees the whole record), the time stamp counter,
-// the goid, and up to five raw argument words.
+// the goid, the thread id, and up to four raw argument words.
 #include <cstdint>
 #include <cstring>
 #include <span>
@@ -20,7 +20,7 @@ namespace godbg {
 
 inline constexpr std::uint32_t trace_header_size = 64;
 inline constexpr std::uint32_t trace_record_size = 64;
-inline constexpr std::uint32_t trace_max_args = 5;
+inline constexpr std::uint32_t trace_max_args = 4;
 inline constexpr std::uint32_t trace_head_offset = 0, trace_tail_offset = 8,
                                trace_dropped_offset = 16;
 
@@ -28,6 +28,7 @@ struct trace_hit {
   std::uint64_t index = 0;  // in hit order: the order the writers reserved their slots
   std::uint64_t tsc = 0;
   std::int64_t goid = 0;
+  std::uint64_t tid = 0;  // m.procid: 0 when the g had no M
   std::uint64_t args[trace_max_args] = {};
 };
 

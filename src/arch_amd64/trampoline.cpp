@@ -417,7 +417,7 @@ namespace godbg {
 trampoline build_trace_trampoline(const instruction& insn, const tcond* cond,
                                   const std::vector<tcond_value>& args, std::uint64_t at,
                                   std::uint64_t counter, std::uint64_t ring, std::uint32_t capacity,
-                                  std::int32_t goid_offset) {
+                                  const trace_g_layout& g) {
   if (insn.size() < 5)
     fail("the instruction at the site is {} bytes, shorter than a jump", insn.size());
   if (capacity == 0 || (capacity & (capacity - 1)) != 0 || capacity > (1u << 30))
@@ -463,11 +463,22 @@ trampoline build_trace_trampoline(const instruction& insn, const tcond* cond,
   e.bytes({0x48, 0xFF, 0xC0});  // inc rax
   e.bytes({0x50});              // push rax: the seq
   e.bytes({0x49, 0x8B, 0x96});  // mov rdx, [r14+disp32]: the goid
-  e.imm32(goid_offset);
+  e.imm32(g.goid);
   e.bytes({0x48, 0x89, 0x51, 0x10});  // mov [rcx+16], rdx
+  // The thread: g.m.procid (the M's gettid()); a g without an M, which Go code never runs on,
+  // records 0 rather than faulting.
+  int no_m = e.label();
+  e.bytes({0x49, 0x8B, 0x96});  // mov rdx, [r14+disp32]: g.m
+  e.imm32(g.m);
+  e.bytes({0x48, 0x85, 0xD2});  // test rdx, rdx
+  e.jcc(0x4, no_m);             // jz
+  e.bytes({0x48, 0x8B, 0x92});  // mov rdx, [rdx+disp32]: m.procid
+  e.imm32(g.procid);
+  e.bind(no_m);
+  e.bytes({0x48, 0x89, 0x51, 0x18});  // mov [rcx+24], rdx
   for (std::size_t i = 0; i < args.size(); ++i) {
     load_word_rdx(e, args[i], 40);
-    e.bytes({0x48, 0x89, 0x51, std::uint8_t(24 + 8 * i)});  // mov [rcx+24+8i], rdx
+    e.bytes({0x48, 0x89, 0x51, std::uint8_t(32 + 8 * i)});  // mov [rcx+32+8i], rdx
   }
   e.bytes({0x0F, 0x31});              // rdtsc
   e.bytes({0x48, 0xC1, 0xE2, 0x20});  // shl rdx, 32

@@ -69,16 +69,21 @@ struct trampoline {
 trampoline build_trampoline(const instruction& insn, const tcond& cond, std::uint64_t at,
                             std::uint64_t counter);
 
+// The offsets a tracing trampoline reads from the g in r14: g.goid, g.m, and m.procid.
+struct trace_g_layout {
+  std::int32_t goid = 0, m = 0, procid = 0;
+};
+
 // Builds a tracing trampoline (see trace_ring.hpp for the ring it writes): the optional
 // condition first (as build_trampoline's; false skips the record), then one record with the
-// time (rdtsc), the goid read at [r14 + goid_offset] (r14 holds g in Go ABIInternal code, so the
-// tid is not recorded: the goid says more and costs no system call) and the raw words of `args`
-// (at most trace_max_args), then the displaced instruction and the jump back. It never traps:
-// a full ring counts a drop. `ring` is the ring's header, `capacity` a power of two.
+// time (rdtsc), the goid and the thread read through the g in r14 (Go ABIInternal code keeps g
+// there: no system call, no TLS) and the raw words of `args` (at most trace_max_args), then the
+// displaced instruction and the jump back. It never traps: a full ring counts a drop. `ring` is
+// the ring's header, `capacity` a power of two.
 trampoline build_trace_trampoline(const instruction& insn, const tcond* cond,
                                   const std::vector<tcond_value>& args, std::uint64_t at,
                                   std::uint64_t counter, std::uint64_t ring, std::uint32_t capacity,
-                                  std::int32_t goid_offset);
+                                  const trace_g_layout& g);
 
 // The 5-byte `jmp rel32` from `from` to `to`; fails when out of reach.
 std::vector<std::uint8_t> jump_rel32(std::uint64_t from, std::uint64_t to);

@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -211,7 +212,7 @@ TEST_CASE("a RIP-relative operand out of reach and a counter out of reach are re
 
 namespace {
 
-constexpr std::int32_t fake_goid_offset = 152;
+constexpr std::int32_t fake_goid_offset = 152, fake_m_offset = 48, fake_procid_offset = 72;
 
 // One mapping: [0, 8) the counter; 64: the harness; 1024: the trampoline; 4096: the ring.
 // The harness is f(rbx, rax, g): r14 = g as in Go ABIInternal code, [rsp] at the site = rbx.
@@ -242,7 +243,7 @@ class trace_harness {
     auto insn = dis.decode_one(mov_edx_1, base + site_off);
     REQUIRE(insn);
     auto tr = build_trace_trampoline(*insn, cond, args, base + 1024, base, base + 4096, capacity,
-                                     fake_goid_offset);
+                                     {fake_goid_offset, fake_m_offset, fake_procid_offset});
     REQUIRE(tr.code.size() < 3072);
     std::memcpy(mem_ + 1024, tr.code.data(), tr.code.size());
     auto j = jump_rel32(base + site_off, base + 1024);
@@ -280,10 +281,18 @@ class trace_harness {
   std::uint8_t* mem_ = nullptr;
 };
 
+struct fake_m {
+  std::uint8_t pad[fake_procid_offset] = {};
+  std::uint64_t procid = 0;
+};
+
 struct fake_g {
-  std::uint8_t pad[fake_goid_offset] = {};
+  std::uint8_t pad[fake_m_offset] = {};
+  const fake_m* m = nullptr;  // none: the record says thread 0
+  std::uint8_t pad2[fake_goid_offset - fake_m_offset - 8] = {};
   std::int64_t goid = 0;
 };
+static_assert(offsetof(fake_g, m) == fake_m_offset && offsetof(fake_g, goid) == fake_goid_offset);
 
 tcond_value slot0() {
   tcond_value v;
@@ -300,9 +309,12 @@ TEST_CASE("a tracing trampoline records time, goid and arguments, and runs the i
   glob.from = tcond_value::where::absolute;
   glob.address = reinterpret_cast<std::uint64_t>(&g_global);
   glob.size = 4;
-  trace_harness h(8, nullptr, {reg(3), reg(0), slot0(), glob, reg(1)});  // rbx rax [rsp] g rdx
+  trace_harness h(8, nullptr, {reg(3), reg(1), slot0(), glob});  // rbx rdx [rsp] global
+  fake_m m;
+  m.procid = 31337;
   fake_g g;
   g.goid = 4242;
+  g.m = &m;
   for (std::uint64_t i = 0; i < 5; ++i) CHECK(h.run(i, 100 + i, &g) == 1);
   CHECK(h.counter() == 5);
   auto hits = h.drain();
@@ -310,11 +322,11 @@ TEST_CASE("a tracing trampoline records time, goid and arguments, and runs the i
   for (std::uint64_t i = 0; i < 5; ++i) {
     CHECK(hits[i].index == i);
     CHECK(hits[i].goid == 4242);
+    CHECK(hits[i].tid == 31337);
     CHECK(hits[i].args[0] == i);
-    CHECK(hits[i].args[1] == 100 + i);
+    CHECK(hits[i].args[1] == 0);  // rdx at the site, from its saved word
     CHECK(hits[i].args[2] == i);
     CHECK(hits[i].args[3] == 77);
-    CHECK(hits[i].args[4] == 0);  // rdx at the site
     if (i) CHECK(hits[i].tsc >= hits[i - 1].tsc);
   }
   CHECK(h.word(trace_dropped_offset).load() == 0);
@@ -330,6 +342,7 @@ TEST_CASE("a full ring counts drops, consumes no index, and records again once d
   auto a = h.drain();
   REQUIRE(a.size() == 4);
   CHECK(a[3].args[0] == 3);
+  CHECK(a[3].tid == 0);  // a g without an M
   for (std::uint64_t i = 10; i < 13; ++i) h.run(i, 0, &g);
   auto b = h.drain();
   REQUIRE(b.size() == 3);
