@@ -78,6 +78,12 @@ std::optional<std::int64_t> go_runtime::goid_of(std::uint64_t g) {
   return v;
 }
 
+std::optional<g_thread_offsets> go_runtime::thread_offsets() {
+  auto* l = resolve_layout(*this, *st_);
+  if (!l || !l->g_goid || !l->g_m || !l->m_procid) return std::nullopt;
+  return g_thread_offsets{l->g_goid, l->g_m, l->m_procid};
+}
+
 std::optional<std::int64_t> go_runtime::goid_on_thread(pid_t tid) {
   auto g = g_on_thread(tid);
   if (!g) return std::nullopt;

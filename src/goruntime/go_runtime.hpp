@@ -59,6 +59,12 @@ struct m_info {
 
 // The goroutine a thread works for, as Delve says it: the g in the thread's TLS slot, or, when
 // that is the M's g0 or gsignal (goid 0: the thread is on the system stack), the M's curg.
+// Where a g names its goroutine and its thread: g.goid, g.m, m.procid (for code that reads
+// them itself, such as a tracing trampoline).
+struct g_thread_offsets {
+  std::uint64_t goid = 0, m = 0, procid = 0;
+};
+
 struct thread_goroutine {
   std::optional<std::uint64_t> g;      // the user goroutine (nullopt: none, e.g. an idle M)
   std::optional<std::uint64_t> tls_g;  // what the TLS slot holds
@@ -151,6 +157,7 @@ class go_runtime {
   // stripped binaries through the layout table.
   std::optional<std::int64_t> goid_on_thread(pid_t tid);
   std::optional<std::int64_t> goid_of(std::uint64_t g);
+  std::optional<g_thread_offsets> thread_offsets();
   // Delve's view (see thread_goroutine): follows m.curg for g0/gsignal.
   thread_goroutine goroutine_on_thread(pid_t tid);
   // The goid of that view (m.curg's on the system stack, as Delve reports a stop), else the raw

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "arch_amd64/single_step.hpp"
+#include "arch_amd64/trace_ring.hpp"
 #include "arch_amd64/trampoline.hpp"
 #include "common/address.hpp"
 #include "process/debug_registers.hpp"
@@ -204,6 +205,23 @@ class inferior final : public target {
   bool in_target(virt_addr a) const;
   // How many times the trampolines of site `a` evaluated the condition (every install summed).
   std::uint64_t evaluations(virt_addr a) const;
+  // Tracepoints in the target: the int3 of site `a` becomes a jump to a tracing trampoline that
+  // writes each hit (the optional condition true) into a ring of `capacity` records (a power of
+  // two, at most trace_ring_max) in the page, and never traps. Every thread must be stopped.
+  static constexpr std::uint32_t trace_ring_max = 16384;
+  void install_trace_in_target(virt_addr a, const tcond* cond, const std::vector<tcond_value>& args,
+                               const trace_g_layout& g, std::uint32_t capacity);
+  // The records the rings hold complete, per site, oldest first, each taken once; and the hits
+  // the rings dropped since the last drain. Safe while the program runs: it reads the rings
+  // twice and publishes each ring's tail (see trace_ring.hpp).
+  struct trace_news {
+    std::uint64_t site = 0;
+    std::vector<trace_hit> hits;
+    std::uint64_t dropped = 0;
+  };
+  std::vector<trace_news> drain_traces();
+  // Whether any tracing trampoline was installed in the page as it lives now.
+  bool has_trace_rings() const;
   // Whether the injected page is mapped (for tests and the report).
   bool has_code_page() const { return page_.has_value(); }
 
@@ -221,10 +239,17 @@ class inferior final : public target {
   struct code_page {
     std::uint64_t base = 0;
     std::size_t next_slot = 0;
+    std::size_t next_ring = 0;
   };
   struct slot_info {
     std::uint64_t site = 0, code = 0, counter = 0;
     trampoline layout;
+    // A tracing trampoline's ring: its header's address, capacity, the tail godbg published,
+    // the drops already reported, and the reader's snapshot buffer.
+    std::uint64_t ring = 0;
+    std::uint32_t capacity = 0;
+    std::uint64_t tail = 0, dropped_seen = 0;
+    std::vector<std::uint8_t> snapshot;
   };
   std::optional<code_page> page_;
   std::vector<slot_info> slots_;
@@ -239,6 +264,10 @@ class inferior final : public target {
   // pushed words popped into its registers, its evaluation uncounted.
   void leave_trampoline(thread_state& t);
   void uncount(std::size_t slot);
+  // A thread inside a tracing trampoline past its count: single-stepped until it is out.
+  void run_out_of_trampoline(thread_state& t, const slot_info& s);
+  void write_trampoline(virt_addr a, const instruction& insn, const trampoline& tr, slot_info info);
+  instruction decode_site(virt_addr a);
   const slot_info* slot_at(std::uint64_t pc) const;
   void forget_code_page();
   void insert_site_bytes(std::uint64_t a, site& s);
