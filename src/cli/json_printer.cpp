@@ -6,6 +6,7 @@
 
 #include "cli/printers.hpp"
 #include "cli/stage_value_json.hpp"
+#include "commands/line_batch.hpp"
 #include "commands/names.hpp"
 #include "process/ptrace_ops.hpp"
 
@@ -124,6 +125,7 @@ class json_printer : public reporter {
       j["in_target"] = *b.in_target;
       j["evaluations"] = b.evaluations.value_or(0);
       j["ptrace_reason"] = opt(b.ptrace_reason);
+      if (b.kind == breakpoint_kind::tracepoint) j["dropped"] = opt(b.dropped);
     }
     if (b.watch)
       j["watch"] = {{"expr", b.watch->expr},       {"access", access_name(b.watch->access)},
@@ -169,6 +171,7 @@ class json_printer : public reporter {
   // Streamed: {"goroutines":[...],"total":N} on one line, written one goroutine at a time so a
   // million goroutines never sit in memory as one JSON value.
   void goroutines_begin() override {
+    traces_.out();
     std::fputs("{\"goroutines\":[", out_);
     first_item_ = true;
   }
@@ -297,8 +300,10 @@ class json_printer : public reporter {
           {r.is_return ? "returned" : "args", vals},
           {"pc", r.pc},
           {"tid", r.tid},
-          {"goid", opt(r.goid)}});
+          {"goid", opt(r.goid)}},
+         true);
   }
+  void flush() override { traces_.out(); }
   void display(const display_record& d) override {
     json j = d.value ? value_json(*d.value) : json{{"expr", d.expr}, {"error", opt(d.error)}};
     j["display"] = d.id;
@@ -312,9 +317,12 @@ class json_printer : public reporter {
   }
 
  private:
-  void emit(const json& j) {
+  void emit(const json& j, bool batch = false) {
     std::string s = j.dump(-1, ' ', false, json::error_handler_t::replace);
-    std::fprintf(out_, "%s\n", s.c_str());
+    s += '\n';
+    if (batch) return traces_.add(s);  // written by flush(), or before the next record
+    traces_.out();
+    std::fwrite(s.data(), 1, s.size(), out_);
     std::fflush(out_);
   }
   // A JSON string (escaped by nlohmann) or null.
@@ -335,6 +343,7 @@ class json_printer : public reporter {
     }
   }
   std::FILE* out_;
+  line_batch traces_{out_};
   bool first_item_ = true;
   std::string item_;
 };

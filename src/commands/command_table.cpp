@@ -58,11 +58,15 @@ std::span<const command_spec> command_table() {
        "rwatch main.Counter", false, cmd::rwatch},
       {"awatch", {}, "Breakpoints", "awatch EXPR", "gdb's access watchpoint: watch -rw EXPR.",
        "awatch main.Counter", false, cmd::awatch},
-      {"trace", {}, "Breakpoints", "trace LOC [if COND]",
+      {"trace", {}, "Breakpoints", "trace [-c] LOC [if COND]",
        "Set a tracepoint: each hit prints one line (function, arguments, goroutine, thread) and "
        "another when the call returns (the values returned), and the program goes on. LOC is as "
-       "for break, or /REGEX/ (or a REGEX that names no function) for every function it matches.",
-       "trace main.step\ntrace main.step if i % 100 == 0\ntrace /^main\\.work/", false, cmd::trace},
+       "for break, or /REGEX/ (or a REGEX that names no function) for every function it matches. "
+       "-c traces the calls only (no return lines); a tracepoint with no return line to catch "
+       "runs in the target when it can (see `set in-target`): its hits go into a ring godbg "
+       "drains while the program runs, and `breakpoints` says what it dropped.",
+       "trace main.step\ntrace main.step if i % 100 == 0\ntrace -c main.hot\ntrace /^main\\.work/",
+       false, cmd::trace},
       {"display", {}, "Data", "display [EXPR]",
        "Show EXPR at every stop, in the selected frame. Without EXPR, show them all now.",
        "display n\ndisplay p.X", false, cmd::display},

@@ -60,6 +60,7 @@ breakpoint_record breakpoint_view(session& s, const user_breakpoint& bp) {
     r.in_target = v->in_target;
     r.evaluations = v->evaluations;
     r.ptrace_reason = v->ptrace_reason;
+    r.dropped = v->dropped;
   }
   return r;
 }

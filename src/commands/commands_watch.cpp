@@ -63,11 +63,19 @@ void awatch(command_context& c, const command_args& a) {
 }
 
 void trace(command_context& c, const command_args& a) {
-  if (a.words.empty()) throw usage_error("usage: trace LOC [if COND]");
-  std::string spec = a.words[0];
+  static const char* usage = "usage: trace [-c] LOC [if COND]";
+  // -c (--calls): the calls only, no return lines; such a tracepoint can run in the target.
+  std::size_t first = 0;
+  bool calls_only = false;
+  if (!a.words.empty() && (a.words[0] == "-c" || a.words[0] == "--calls")) {
+    calls_only = true;
+    first = 1;
+  }
+  if (a.words.size() <= first) throw usage_error(usage);
+  std::string spec = a.words[first];
   std::optional<std::string> cond;
-  if (a.words.size() > 1) {
-    if (a.words[1] != "if" || a.words.size() < 3) throw usage_error("usage: trace LOC [if COND]");
+  if (a.words.size() > first + 1) {
+    if (a.words[first + 1] != "if" || a.words.size() < first + 3) throw usage_error(usage);
     cond = a.rest.substr(a.rest.find(" if ") + 4);
     parse_condition(*cond);  // a syntax error stops here, before a tracepoint exists
   }
@@ -84,6 +92,7 @@ void trace(command_context& c, const command_args& a) {
     }
   }
   tp->set_condition(cond);
+  tp->calls_only = calls_only;
   c.out.breakpoint_set(breakpoint_view(c.s, *tp));
 }
 

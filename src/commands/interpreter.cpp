@@ -15,7 +15,7 @@ scope command_context::where() const {
 }
 
 interpreter::interpreter(session& s, reporter& out) : s_(s), out_(out) {
-  s_.set_trace_sink([this](const trace_record& r) { out_.trace(r); });
+  s_.set_trace_sink([this](const trace_record& r) { out_.trace(r); }, [this] { out_.flush(); });
 }
 
 interpreter::~interpreter() {

@@ -52,7 +52,10 @@ class reporter {
     message(type);
   }
   virtual void startup(const startup_record&) = 0;
-  // A tracepoint's line, as the program runs past it (a call, or its return).
+  // The end of a batch of trace lines: what a printer held back goes out.
+  virtual void flush() {}
+  // A tracepoint's line, as the program runs past it (a call, or its return). A printer may
+  // hold it until flush().
   virtual void trace(const trace_record& r) {
     std::string line = (r.is_return ? "<< " : ">> ") + r.function + (r.is_return ? " =>" : "");
     for (const auto& v : r.values) line += " " + v.expr + "=" + v.text;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "commands/line_batch.hpp"
 #include "commands/names.hpp"
 #include "process/ptrace_ops.hpp"
 
@@ -129,10 +130,14 @@ class text_printer : public reporter {
       if (b.condition) extra += "  if " + *b.condition;
       if (b.hit_condition) extra += "  hitcount " + *b.hit_condition;
       if (b.ignore_count) extra += fmt::format("  ignore next {}", b.ignore_count);
-      if (b.in_target && *b.in_target)
+      if (b.in_target && *b.in_target && b.dropped)
+        extra += fmt::format("  [in target, {} dropped]", *b.dropped);
+      else if (b.in_target && *b.in_target)
         extra += fmt::format("  [in target, {} evaluations]", b.evaluations.value_or(0));
       else if (b.in_target)
-        extra += fmt::format("  [ptrace: {}]", b.ptrace_reason.value_or("?"));
+        extra += fmt::format(
+            "  [ptrace: {}{}]", b.ptrace_reason.value_or("?"),
+            b.dropped && *b.dropped ? fmt::format("; {} dropped in the target", *b.dropped) : "");
       std::string kind = b.kind == breakpoint_kind::breakpoint   ? (b.temporary ? "temp" : "keep")
                          : b.kind == breakpoint_kind::tracepoint ? "trace"
                                                                  : "watch";
@@ -145,11 +150,13 @@ class text_printer : public reporter {
   void trace(const trace_record& r) override {
     std::string vals;
     for (auto& v : r.values) vals += (vals.empty() ? "" : ", ") + v.expr + " = " + v.text;
-    if (r.is_return)
-      line(">> goroutine({}) thread({}): {} => ({})", or_dash(r.goid), r.tid, r.function, vals);
-    else
-      line("> goroutine({}) thread({}): {}({})", or_dash(r.goid), r.tid, r.function, vals);
+    std::string s = r.is_return ? fmt::format(">> goroutine({}) thread({}): {} => ({})\n",
+                                              or_dash(r.goid), r.tid, r.function, vals)
+                                : fmt::format("> goroutine({}) thread({}): {}({})\n",
+                                              or_dash(r.goid), r.tid, r.function, vals);
+    traces_.add(s);  // written by flush(), or before the next line
   }
+  void flush() override { traces_.out(); }
   void display(const display_record& d) override {
     if (d.value)
       line("{}: {} = {}", d.id, d.expr, d.value->text);
@@ -210,6 +217,7 @@ class text_printer : public reporter {
     s += '\n';
     for (auto& f : g.stack)
       s += fmt::format("      {:>3} {:#x} {}\n", f.index, f.where.pc, where_text(f.where));
+    traces_.out();
     std::fwrite(s.data(), 1, s.size(), out_);  // flushed at the end, not per goroutine
   }
   void goroutines_end(std::size_t total) override {
@@ -271,6 +279,7 @@ class text_printer : public reporter {
   }
   template <typename... A>
   void line(fmt::format_string<A...> f, A&&... a) {
+    traces_.out();
     write(out_, fmt::format(f, std::forward<A>(a)...) + '\n');
   }
   static void write(std::FILE* to, const std::string& s) {
@@ -278,6 +287,7 @@ class text_printer : public reporter {
     std::fflush(to);
   }
   std::FILE* out_;
+  line_batch traces_{out_};
   std::FILE* diag_;
   bool color_;
   std::size_t shown_ = 0;

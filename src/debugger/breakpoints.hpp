@@ -62,6 +62,9 @@ struct user_breakpoint {
   std::vector<std::string> commands;   // `on N CMD` / `commands N`: run at each stop it causes
   std::shared_ptr<watch_state> watch;  // kind watchpoint
   std::set<int> pending_returns;       // tracepoint: internal stops waiting for calls to return
+  bool calls_only = false;             // tracepoint (`trace -c`): no return lines
+  std::uint64_t dropped = 0;           // tracepoint in the target: hits its ring had no room for
+  std::uint64_t dropped_said = 0;      // of those, the ones a stop already warned about
 
   // Counts a hit whose condition held; false when ignore or the hit condition pass it over.
   bool count_hit();

@@ -6,9 +6,14 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "debugger/breakpoints/in_target.hpp"
 #include "debugger/session.hpp"
 
 namespace godbg {
+
+namespace {
+constexpr int drain_ms = 4;
+}
 
 void event_loop::watch(int fd, std::function<void()> on_readable) {
   watched_[fd] = std::move(on_readable);
@@ -26,8 +31,10 @@ run_result event_loop::run() {
 
 std::optional<run_result> event_loop::wait_once(int timeout_ms) {
   // The target first: what happened while a callback ran must not wait for the next event.
-  if (s_.running())
+  if (s_.running()) {
     if (auto r = s_.poll_resume(false)) return r;
+    drain_in_target(s_);
+  }
   std::vector<pollfd> fds;
   int target_fd = s_.running() ? s_.wait_fd() : -1;
   if (target_fd != -1) fds.push_back({target_fd, POLLIN, 0});
@@ -42,6 +49,10 @@ std::optional<run_result> event_loop::wait_once(int timeout_ms) {
   // target is looked at every quarter second even when its descriptor stays quiet.
   int wait_ms = timeout_ms;
   if (target_fd != -1 && (wait_ms < 0 || wait_ms > 250)) wait_ms = 250;
+  // Tracepoints in the target: their rings are drained every few milliseconds (a ring holds
+  // 16384 records: 16 ms of a million hits a second).
+  bool tracing = target_fd != -1 && tracing_in_target(s_);
+  if (tracing && (wait_ms < 0 || wait_ms > drain_ms)) wait_ms = drain_ms;
   int n = ::poll(fds.data(), fds.size(), wait_ms);
   if (n < 0 && errno != EINTR) fail_errno("wait for the program and for input");
   // A signal (Ctrl-C, SIGTERM) interrupted the wait: the target's poll sees its flag.

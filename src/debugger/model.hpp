@@ -154,6 +154,8 @@ struct breakpoint_record {
   std::optional<bool> in_target;
   std::optional<std::uint64_t> evaluations;
   std::optional<std::string> ptrace_reason;
+  // A tracepoint in the target: the hits its ring had no room for.
+  std::optional<std::uint64_t> dropped;
 };
 
 struct instruction_record {

@@ -249,6 +249,8 @@ session::outcome session::run_until(const inferior::hit_filter& extra) {
     o.internal.clear();
   }
   if (proc_->alive()) current_tid_ = o.ev.tid;
+  drain_in_target(*this);  // the records up to the stop, before it is reported
+  warn_of_drops(*this, o.warnings);
   return o;
 }
 
@@ -308,6 +310,8 @@ std::optional<session::outcome> session::poll_outcome(bool block) {
     o.internal.clear();
   }
   if (proc_->alive()) current_tid_ = o.ev.tid;
+  drain_in_target(*this);
+  warn_of_drops(*this, o.warnings);
   return o;
 }
 
@@ -441,11 +445,13 @@ run_result session::step_instruction() {
 }
 
 void session::kill() {
+  drain_in_target(*this);  // what the rings hold is said before the program goes
   process().kill();
   after_exit();
 }
 
 void session::detach() {
+  drain_in_target(*this);
   process().detach();
   after_exit();
 }

@@ -151,8 +151,16 @@ class session {
   void set_enabled(int id, bool on);
   // Where tracepoint lines go as they happen: the program does not stop for them.
   using trace_sink = std::function<void(const trace_record&)>;
-  void set_trace_sink(trace_sink sink) { trace_sink_ = std::move(sink); }
+  // `flush` ends a batch of lines (the sink may hold them until then: tracepoints in the
+  // target hand over thousands at a time).
+  void set_trace_sink(trace_sink sink, std::function<void()> flush = {}) {
+    trace_sink_ = std::move(sink);
+    trace_flush_ = std::move(flush);
+  }
   const trace_sink& tracer() const { return trace_sink_; }
+  void flush_traces() const {
+    if (trace_flush_) trace_flush_();
+  }
   user_breakpoint& add_tracepoint(const std::string& spec);
   // Conditions evaluated in the target (debugger/breakpoints/in_target.cpp): on or off, which
   // sites have a jump, why the others do not. Changes take effect at the next resume.
@@ -237,6 +245,7 @@ class session {
   int pause_depth_ = 0;  // while_paused calls inside one another  // run_until's own filter wanted
                          // the hit being decided
   trace_sink trace_sink_;
+  std::function<void()> trace_flush_;
   pid_t current_tid_ = 0;
   int current_frame_ = 0;
   std::optional<std::int64_t> selected_goroutine_;

@@ -76,6 +76,10 @@ void session::forget_program_state() {
       drop_trace_returns(*this, *bp);
     }
   }
+  // The rings went with the process; the stop that drained them at runtime.exit with it.
+  if (in_target_.exit_stop) remove_internal_stop(*in_target_.exit_stop);
+  in_target_.exit_stop.reset();
+  in_target_.traces.clear();
 }
 
 }  // namespace godbg

@@ -16,6 +16,8 @@ void session::on_exec(stop_record& rec) {
   pid_t pid = proc_->pid();
   forget_libraries();  // before internal_ goes: it holds the r_brk stop
   internal_.clear();
+  in_target_.exit_stop.reset();  // an internal stop, gone with internal_
+  in_target_.traces.clear();
   traps_.forget();
   site_refs_.clear();  // the inferior dropped its int3 sites with the old address space
   runtime_.reset();

@@ -13,16 +13,21 @@
 // evaluator.
 #include "debugger/breakpoints/in_target.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <set>
 
 #include "common/error.hpp"
+#include "debugger/eval/expression_eval.hpp"
 #include "debugger/session.hpp"
+#include "debugger/stepping/step_rules.hpp"
 #include "dwarf/dwarf_info.hpp"
 #include "dwarf/dwarf_types.hpp"
 #include "dwarf/dwarf_variables.hpp"
 #include "dwarf/gopclntab.hpp"
+#include "goruntime/go_runtime.hpp"
 
 namespace godbg {
 
@@ -57,6 +62,37 @@ tcond_value integer_of(const compile_ctx& c, const expr_node& n, const go_type* 
   if (t->size != 1 && t->size != 2 && t->size != 4 && t->size != 8) outside(c, n, "odd size");
   v.size = std::uint8_t(t->size);
   return v;
+}
+
+// Where a local or argument lives at the site, as one integer or bool of 1-8 bytes: in a
+// register or a frame slot. `refuse` throws, saying why not.
+template <typename Refuse>
+tcond_value variable_value(const compile_ctx& c, const dwarf_variable& v, Refuse&& refuse) {
+  if (v.closure_offset) refuse("a closure's capture");
+  const go_type* t = v.type;
+  if (!t) refuse("no type");
+  tcond_value out;
+  if (t->kind == go_kind::boolean || t->kind == go_kind::uint_)
+    out.is_signed = false;
+  else if (t->kind == go_kind::int_)
+    out.is_signed = true;
+  else
+    refuse("not an integer or a bool");
+  if (t->size != 1 && t->size != 2 && t->size != 4 && t->size != 8) refuse("odd size");
+  out.size = std::uint8_t(t->size);
+  if (v.location.size() != 1)
+    refuse(v.location.empty() ? "optimized out at the site" : "in pieces");
+  const auto& op = v.location[0];
+  if (op.atom >= op_reg0 && op.atom <= op_reg15) {
+    out.from = tcond_value::where::reg;
+    out.dwarf_reg = op.atom - op_reg0;
+  } else if (op.atom == op_fbreg || op.atom == op_cfa) {
+    out.from = tcond_value::where::stack;
+    out.offset = c.cfa_from_sp + (op.atom == op_fbreg ? std::int64_t(op.op1) : 0);
+  } else {
+    refuse("a location other than a register or a frame slot");
+  }
+  return out;
 }
 
 struct resolved {
@@ -107,22 +143,9 @@ resolved name_of(const compile_ctx& c, const expr_node& n) {
       if (auto g = global_named(c, n, c.package + "." + n.text)) return *g;
     outside(c, n, "not found at the site");
   }
-  if (found->closure_offset) outside(c, n, "a closure's capture");
   resolved r;
   r.type = found->type;
-  r.value = integer_of(c, n, found->type);
-  if (found->location.size() != 1)
-    outside(c, n, found->location.empty() ? "optimized out at the site" : "in pieces");
-  const auto& op = found->location[0];
-  if (op.atom >= op_reg0 && op.atom <= op_reg15) {
-    r.value.from = tcond_value::where::reg;
-    r.value.dwarf_reg = op.atom - op_reg0;
-  } else if (op.atom == op_fbreg || op.atom == op_cfa) {
-    r.value.from = tcond_value::where::stack;
-    r.value.offset = c.cfa_from_sp + (op.atom == op_fbreg ? std::int64_t(op.op1) : 0);
-  } else {
-    outside(c, n, "a location other than a register or a frame slot");
-  }
+  r.value = variable_value(c, *found, [&](const char* why) { outside(c, n, why); });
   return r;
 }
 
@@ -283,6 +306,12 @@ std::string package_of(const std::string& function) {
 
 in_target_state initial_in_target_state() {
   in_target_state st;
+  if (const char* e = std::getenv("GODBG_TRACE_RING")) {
+    char* end = nullptr;
+    unsigned long n = std::strtoul(e, &end, 10);
+    if (*e && !*end && n && n <= inferior::trace_ring_max && (n & (n - 1)) == 0)
+      st.ring_records = std::uint32_t(n);
+  }
   if (const char* e = std::getenv("GODBG_IN_TARGET")) {
     std::string v = e;
     if (v == "0" || v == "off" || v == "no" || v == "false") {
@@ -309,6 +338,94 @@ tcond compile_in_target(session& s, const expr_tree& cond, virt_addr site) {
   return compile(c, *cond.root);
 }
 
+namespace {
+
+// What a tracepoint's trampoline records at `site`, or why it cannot run in the target.
+struct trace_plan {
+  std::optional<tcond> cond;
+  std::vector<tcond_value> args;
+  trace_g_layout g;
+  in_target_trace info;
+};
+
+bool ends_with(const std::string& s, std::string_view tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+trace_plan plan_trace(session& s, const user_breakpoint& bp, virt_addr site) {
+  if (bp.hit_cond || bp.ignore_count)
+    fail("a hit condition or an ignore count (counted at each stop)");
+  const dwarf_info* dw = s.bin().dwarf();
+  if (!dw) fail("no DWARF");
+  const gopclntab* tab = s.bin().pclntab();
+  if (!tab) fail("no .gopclntab");
+  file_addr pc = s.bias().to_file(site);
+  auto fn = s.bin().function_at(pc);
+  if (!fn) fail("not in a known function");
+  if (auto inner = s.bin().innermost_function_at(pc); inner && *inner != fn->name)
+    fail("inlined code (the variables of {})", *inner);
+  // r14 holds g only in code the Go compiler wrote (ABIInternal): not in assembly or C.
+  auto where = s.describe(site.value());
+  if (!where.file || !ends_with(*where.file, ".go")) fail("not Go code (r14 is not g there)");
+  if (!bp.calls_only)
+    if (auto entry = s.function_breakpoint_address(*fn); entry && *entry == site.value())
+      fail("its return line needs a stop at the return address (trace -c: calls only)");
+  auto offs = s.runtime().thread_offsets();
+  if (!offs) fail("the runtime's g layout is not known");
+  auto delta = tab->sp_delta_at(pc);
+  if (!delta || *delta < 0) fail("no SP delta at the site");
+  trace_plan plan;
+  plan.g = {std::int32_t(offs->goid), std::int32_t(offs->m), std::int32_t(offs->procid)};
+  if (bp.condition_tree) plan.cond = compile_in_target(s, *bp.condition_tree, site);
+  static const expr_tree none;
+  compile_ctx c{
+      s, *dw, bp.condition_tree ? *bp.condition_tree : none, pc, package_of(fn->name), *delta + 8};
+  // The arguments the ptrace path shows, in its order (the compiler's own, like a generic
+  // function's .dict, left out as there).
+  for (const auto& v : dw->locals_at(pc)) {
+    if (!v.is_parameter || v.is_return || v.name.starts_with('.')) continue;
+    if (plan.args.size() == trace_max_args) fail("more than {} arguments", trace_max_args);
+    plan.args.push_back(variable_value(c, v, [&](const char* why) -> void {
+      fail("argument {} ({}) is outside what a record holds", v.name, why);
+    }));
+    plan.info.args.emplace_back(v.name, v.type);
+  }
+  plan.info.breakpoint = bp.id;
+  plan.info.function =
+      s.describe_site(bp, site).function.value_or(fmt::format("{:#x}", site.value()));
+  return plan;
+}
+
+std::string want_key(const user_breakpoint& bp) {
+  std::string cond = bp.condition_tree ? bp.condition_tree->source : "";
+  if (bp.kind != breakpoint_kind::tracepoint) return cond;
+  return fmt::format("trace {}{} if {}", bp.id, bp.calls_only ? " -c" : "", cond);
+}
+
+std::string off_reason(const in_target_state& st) {
+  return st.off_by ? "turned off by " + *st.off_by : "turned off (set in-target off)";
+}
+
+// Records are drained when the program calls runtime.exit (a stop of a few microseconds, once):
+// after that its memory is gone.
+void sync_exit_stop(session& s, bool wanted) {
+  auto& st = s.in_target();
+  if (wanted == st.exit_stop.has_value()) return;
+  if (!wanted) {
+    s.remove_internal_stop(*st.exit_stop);
+    st.exit_stop.reset();
+    return;
+  }
+  auto f = go_function(s, "runtime.exit");
+  if (!f) return;
+  st.exit_stop = s.add_internal_stop(s.bias().to_virt(f->entry), [&s](pid_t) {
+    drain_in_target(s);
+    return false;
+  });
+}
+
+}  // namespace
+
 void sync_in_target(session& s) {
   if (!s.has_process()) return;
   auto& proc = s.process();
@@ -316,14 +433,16 @@ void sync_in_target(session& s) {
   // A new process (launch, attach, exec) has none of the old one's jumps.
   for (auto it = st.installed.begin(); it != st.installed.end();)
     it = proc.in_target(virt_addr(it->first)) ? std::next(it) : st.installed.erase(it);
-  std::map<std::uint64_t, std::string> wanted;  // site -> condition
+  if (!proc.has_trace_rings()) st.traces.clear();
+  std::map<std::uint64_t, std::string> wanted;  // site -> what its trampoline holds
   st.reason.clear();
   for (auto* bp : s.breakpoints().all()) {
-    if (bp->kind != breakpoint_kind::breakpoint || !bp->condition_tree) continue;
+    bool trace = bp->kind == breakpoint_kind::tracepoint;
+    if (!trace && (bp->kind != breakpoint_kind::breakpoint || !bp->condition_tree)) continue;
     for (auto a : bp->sites) {
       auto why = [&](std::string r) { st.reason[a.value()] = std::move(r); };
       if (!st.on) {
-        why(st.off_by ? "turned off by " + *st.off_by : "turned off (set in-target off)");
+        why(off_reason(st));
         continue;
       }
       if (!bp->enabled) {
@@ -334,9 +453,11 @@ void sync_in_target(session& s) {
         why("the site is shared with another breakpoint or a debugger stop");
         continue;
       }
-      wanted[a.value()] = bp->condition_tree->source;
+      wanted[a.value()] = want_key(*bp);
     }
   }
+  // What the rings hold goes out before a trampoline is taken away.
+  if (proc.has_trace_rings()) drain_in_target(s);
   for (auto it = st.installed.begin(); it != st.installed.end();) {
     auto w = wanted.find(it->first);
     if (w != wanted.end() && w->second == it->second) {
@@ -355,18 +476,140 @@ void sync_in_target(session& s) {
     }
     const user_breakpoint* bp = s.breakpoints().at(virt_addr(a)).front();
     try {
-      auto compiled = compile_in_target(s, *bp->condition_tree, virt_addr(a));
-      proc.install_in_target(virt_addr(a), compiled);
+      if (bp->kind == breakpoint_kind::tracepoint) {
+        auto plan = plan_trace(s, *bp, virt_addr(a));
+        proc.install_trace_in_target(virt_addr(a), plan.cond ? &*plan.cond : nullptr, plan.args,
+                                     plan.g, st.ring_records);
+        auto& info = st.traces[a];
+        std::uint64_t recorded = info.breakpoint == bp->id ? info.recorded : 0,
+                      dropped = info.breakpoint == bp->id ? info.dropped : 0;
+        info = std::move(plan.info);
+        info.recorded = recorded;
+        info.dropped = dropped;
+      } else {
+        auto compiled = compile_in_target(s, *bp->condition_tree, virt_addr(a));
+        proc.install_in_target(virt_addr(a), compiled);
+      }
       st.installed[a] = text;
     } catch (const error& e) {
       st.refused[key] = e.what();
       st.reason[a] = e.what();
     }
   }
+  bool tracing = false;
+  for (auto& [a, text] : st.installed)
+    if (st.traces.count(a)) tracing = true;
+  sync_exit_stop(s, tracing);
+}
+
+namespace {
+
+// An argument word as the ptrace path shows it (describe_value, the one printer), remembered:
+// a hot tracepoint sees the same few values again and again.
+value_record record_value(session& s, const std::string& name, const go_type* type,
+                          std::uint64_t word) {
+  // The plain integers and bool, as describe_value shows them (the number, Go's true/false),
+  // without building an evaluator per value: a drain may hold thousands.
+  static const std::set<std::string, std::less<>> plain = {
+      "int", "int8", "int16", "int32", "int64", "uint", "uint16", "uint32", "uint64", "bool"};
+  if (plain.count(type->name)) {
+    value_record out;
+    out.expr = name;
+    out.type = type->name;
+    int bits = int(type->size) * 8;
+    std::uint64_t u = bits == 64 ? word : word & ((std::uint64_t(1) << bits) - 1);
+    if (type->kind == go_kind::boolean) {
+      out.scalar = u != 0;
+      out.text = u ? "true" : "false";
+    } else if (type->kind == go_kind::int_) {
+      std::int64_t v = bits == 64 ? std::int64_t(u) : std::int64_t(u << (64 - bits)) >> (64 - bits);
+      out.scalar = v;
+      out.text = std::to_string(v);
+    } else {
+      out.scalar = u;
+      out.text = std::to_string(u);
+    }
+    return out;
+  }
+  auto& cache = s.in_target().shown;
+  auto key = std::make_tuple(type, name, word);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  go_value v;
+  v.type = type;
+  v.bytes.resize(type->size);
+  std::memcpy(v.bytes.data(), &word, type->size);
+  value_record out;
+  try {
+    out = describe_value(s, name, v);
+  } catch (const error& e) {
+    out.expr = name;
+    out.type = type->name;
+    out.text = std::string("<") + e.what() + ">";
+  }
+  if (cache.size() >= 65536) cache.clear();
+  cache.emplace(key, out);
+  return out;
+}
+
+}  // namespace
+
+void warn_of_drops(session& s, std::vector<std::string>& warnings) {
+  for (int id : s.breakpoints().ids()) {
+    auto* bp = s.breakpoints().find(id);
+    if (bp->dropped == bp->dropped_said) continue;
+    warnings.push_back(fmt::format(
+        "tracepoint {}: {} hits not recorded: its ring in the target was full (godbg drains it "
+        "every few ms; GODBG_TRACE_RING sets its size, up to {} records)",
+        id, bp->dropped - bp->dropped_said, inferior::trace_ring_max));
+    bp->dropped_said = bp->dropped;
+  }
+}
+
+bool tracing_in_target(session& s) {
+  return s.has_process() && s.process().alive() && s.process().has_trace_rings();
+}
+
+void drain_in_target(session& s) {
+  if (!tracing_in_target(s)) return;
+  auto& st = s.in_target();
+  struct line {
+    std::uint64_t tsc;
+    trace_record r;
+  };
+  std::vector<line> lines;
+  for (auto& news : s.process().drain_traces()) {
+    auto it = st.traces.find(news.site);
+    if (it == st.traces.end()) continue;
+    auto& info = it->second;
+    info.recorded += news.hits.size();
+    info.dropped += news.dropped;
+    user_breakpoint* bp = s.breakpoints().find(info.breakpoint);
+    if (!bp) continue;  // deleted: what a thread inside wrote after is not said
+    bp->hits += int(news.hits.size() + news.dropped);
+    bp->dropped += news.dropped;
+    if (!s.tracer()) continue;
+    for (auto& h : news.hits) {
+      trace_record r;
+      r.breakpoint = info.breakpoint;
+      r.function = info.function;
+      r.pc = news.site;
+      r.tid = int(h.tid);
+      if (h.goid >= 0) r.goid = h.goid;
+      for (std::size_t i = 0; i < info.args.size(); ++i)
+        r.values.push_back(record_value(s, info.args[i].first, info.args[i].second, h.args[i]));
+      lines.push_back({h.tsc, std::move(r)});
+    }
+  }
+  // In hit order across sites: the time stamp counter is the same clock on every CPU.
+  std::stable_sort(lines.begin(), lines.end(),
+                   [](const line& a, const line& b) { return a.tsc < b.tsc; });
+  for (auto& l : lines) s.tracer()(l.r);
+  if (!lines.empty()) s.flush_traces();
 }
 
 std::optional<in_target_view> view_in_target(session& s, const user_breakpoint& bp) {
-  if (bp.kind != breakpoint_kind::breakpoint || !bp.condition_tree) return std::nullopt;
+  bool trace = bp.kind == breakpoint_kind::tracepoint;
+  if (!trace && (bp.kind != breakpoint_kind::breakpoint || !bp.condition_tree)) return std::nullopt;
   in_target_view v;
   auto& st = s.in_target();
   bool all = !bp.sites.empty() && s.has_process();
@@ -381,10 +624,9 @@ std::optional<in_target_view> view_in_target(session& s, const user_breakpoint& 
     }
   }
   v.in_target = all;
+  if (trace) v.dropped = bp.dropped;
   if (!all && !v.ptrace_reason)
-    v.ptrace_reason = !st.on ? (st.off_by ? "turned off by " + *st.off_by
-                                          : std::string("turned off (set in-target off)"))
-                             : std::string("decided at the next resume");
+    v.ptrace_reason = !st.on ? off_reason(st) : std::string("decided at the next resume");
   return v;
 }
 

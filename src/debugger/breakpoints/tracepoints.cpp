@@ -114,11 +114,12 @@ void trace_call(session& s, user_breakpoint& bp, pid_t tid, virt_addr site, sess
     o.warnings.push_back(fmt::format("tracepoint {}: arguments: {}", bp.id, e.what()));
   }
   sink(r);
+  s.flush_traces();
 
   // The return: only from the function's own breakpoint address (a line inside it is hit many
   // times a call), and only for the physical function (an inlined copy has no return of its
   // own, even where it starts its caller's body).
-  if (!physical || !g) return;
+  if (!physical || !g || bp.calls_only) return;
   auto entry_site = s.function_breakpoint_address(*fn);
   if (!entry_site || *entry_site != site.value()) return;
   auto frame = thread_frame(s, tid);
@@ -157,6 +158,7 @@ void trace_call(session& s, user_breakpoint& bp, pid_t tid, virt_addr site, sess
           } catch (const error&) {
           }
           out(back);
+          s.flush_traces();
         }
         return false;
       });
