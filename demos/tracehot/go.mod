@@ -1,0 +1,3 @@
+module godbg.demo/tracehot
+
+go 1.19
