@@ -4,7 +4,8 @@
 // calls, so the rate stays under what a tracer drains; P = 0 runs flat out.
 //
 // Usage: tracehot [N [W [P]]] (defaults 10000, 4, 0). The output depends only on N and W, so
-// runs with and without a debugger can be compared.
+// runs with and without a debugger can be compared. With TRACEHOT_HOLD=FILE set, the program
+// exits only once FILE is gone (a test looks at its memory after a detach).
 package main
 
 import (
@@ -74,4 +75,12 @@ func main() {
 	close(stop)
 	<-gcDone
 	fmt.Println("tracehot calls", atomic.LoadInt64(&calls), "sum", sum)
+	if f := os.Getenv("TRACEHOT_HOLD"); f != "" {
+		for {
+			if _, err := os.Stat(f); err != nil {
+				break
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}
 }

@@ -14,15 +14,19 @@ Every toolchain, normal and PIE. The test sets GODBG_IN_TARGET itself."""
 import os
 import re
 import subprocess
+import tempfile
+import time
 
-from godbg_e2e import SOURCE_DIR, Checks, demo, go_versions, run
+from godbg_e2e import SOURCE_DIR, Checks, Session, demo, go_versions, has, is_stop, run, text_equals_file
 
 c = Checks(feature="in_target_trace")
 ON = {k: v for k, v in os.environ.items() if k not in ("GODBG_IN_TARGET", "GODBG_TRACE_RING")}
 OFF = dict(ON, GODBG_IN_TARGET="0")
 N, W, PACE = 3000, 4, 50  # 12,000 calls at most 4 x 50 per ms
 with open(os.path.join(SOURCE_DIR, "demos", "tracehot", "main.go")) as f:
-    PAUSE = "main.go:%d" % next(i for i, l in enumerate(f, 1) if "time.Sleep(time.Millisecond)" in l)
+    lines = f.read().splitlines()
+PAUSE = "main.go:%d" % next(i for i, l in enumerate(lines, 1) if "time.Sleep(time.Millisecond)" in l)
+END = "main.go:%d" % next(i for i, l in enumerate(lines, 1) if "close(stop)" in l)
 
 
 def traces(r):
@@ -60,7 +64,7 @@ for go in go_versions():
         path = demo(go, variant, "tracehot")
         args = [path, str(N), str(W), str(PACE)]
         plain = subprocess.run(args, capture_output=True, text=True, timeout=60).stdout.strip()
-        cmds = ["trace -c main.hot", "break main.go:74", "continue", "breakpoints",
+        cmds = ["trace -c main.hot", f"break {END}", "continue", "breakpoints",
                 "continue", "breakpoints"]
 
         r = run(args, cmds, timeout=120, env=ON)
@@ -104,7 +108,7 @@ for go in go_versions():
 
         # A tiny ring, flat out: drops, counted and said.
         tiny = dict(ON, GODBG_TRACE_RING="8")
-        r = run([path, str(N), str(W), "0"], ["trace -c main.hot", "break main.go:74", "continue",
+        r = run([path, str(N), str(W), "0"], ["trace -c main.hot", f"break {END}", "continue",
                                               "breakpoints", "continue"], timeout=120, env=tiny)
         calls, _ = calls_of(r)
         bp = tracepoint(r)
@@ -122,7 +126,7 @@ for go in go_versions():
     for spec, want, why in (("main.hot", False, "return line"),
                             ("-c main.hot if i % 2 == 0", False, "outside what runs"),
                             ("-c main.hot if i < 10", True, None)):
-        r = run([path, "200", "2", "0"], [f"trace {spec}", "break main.go:74", "continue",
+        r = run([path, "200", "2", "0"], [f"trace {spec}", f"break {END}", "continue",
                                           "breakpoints", "continue"], timeout=120, env=ON)
         bp = tracepoint(r)
         c.equal(bp.get("in_target"), want, f"{go} normal: trace {spec}: in the target")
@@ -135,5 +139,53 @@ for go in go_versions():
         if spec == "main.hot":
             returns = [e for e in r.events("trace") if e.get("kind") == "return"]
             c.equal(len(returns), 400, f"{go} normal: trace main.hot: its return lines")
+
+    # Attached to a running program: from the attach on, every call of each worker once (a run
+    # of consecutive i up to the end), then detach: .text as in the file, no executable page
+    # left, the program ends as it would have.
+    what = f"{go} normal: attached"
+    big = 60000
+    path = demo(go, "normal", "tracehot")
+    out = tempfile.TemporaryFile("w+")
+    hold = tempfile.mktemp(prefix="tracehot_hold_")
+    open(hold, "w").close()
+    prog = subprocess.Popen([path, str(big), str(W), str(PACE)], stdout=out, stderr=subprocess.STDOUT,
+                            env=dict(os.environ, TRACEHOT_HOLD=hold))
+    s = None
+    try:
+        time.sleep(0.3)
+        s = Session([str(prog.pid)], mode="attach", env=ON)
+        s.read_until(is_stop)
+        # The last 200 calls of each worker only (a condition in the subset, in the target too):
+        # all of them come after the attach, and the reader here stays light.
+        s.command(f"trace -c main.hot if i >= {big - 200}", has("breakpoint"))
+        s.command(f"break {END}", has("breakpoint"))
+        got = s.command("continue", is_stop, timeout=120)
+        c.equal(got[-1].get("breakpoint"), 2, f"{what}: the stop after the workers")
+        calls = [(a.get("id"), a.get("i")) for e in got if e.get("event") == "trace"
+                 for a in [{x["name"]: x.get("value") for x in e.get("args", [])}]]
+        same_calls(calls, [(k, i) for k in range(W) for i in range(big - 200, big)],
+                   f"{what}: the last 200 calls of each worker")
+        bps = s.command("breakpoints", has("breakpoints"))[-1]["breakpoints"]
+        bp = next((b for b in bps if b["id"] == 1), {})
+        c.equal((bp.get("in_target"), bp.get("dropped")), (True, 0), f"{what}: in the target, no drop")
+        s.command("detach", has("message"))
+        c.check(text_equals_file(prog.pid, path), f"{what}: .text equals the file after detach")
+        with open(f"/proc/{prog.pid}/maps") as maps:
+            anon_x = [l for l in maps if "x" in l.split()[1] and len(l.split()) < 6]
+        c.equal(anon_x, [], f"{what}: no executable page left")
+    finally:
+        if s:
+            s.close()
+        os.unlink(hold)  # the program ends once it is gone
+    try:
+        status = prog.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        prog.kill()
+        status = None
+    out.seek(0)
+    want = subprocess.run([path, str(big), str(W), "0"], capture_output=True, text=True,
+                          timeout=120).stdout.strip()
+    c.check(status == 0 and want in out.read(), f"{what}: exit 0 and the output of a run alone")
 
 c.done()
