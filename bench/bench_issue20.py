@@ -11,6 +11,8 @@ stop and step per call, no condition: the floor of any ptrace design).
 The targets check prints whether in-target / naive is at most 0.1 and under 100 ns.
 """
 
+import re
+
 N_SMALL, N_BIG = 300_000, 3_300_000
 
 
@@ -95,16 +97,24 @@ def row_i(b, med):
 
 def row_tp(b, med):
     """Row TP (issue 20, tracepoints): hits per second of a tracepoint on main.hot(i) of
-    demos/bench_hot, from the difference of the two --hits runs (so start-up cancels): godbg's
-    `trace main.hot` (the ptrace path: tracing trampolines are generated and unit-tested but not
-    yet installed by the debugger), `dlv trace`, gdb `dprintf`, and one try of `dlv trace
-    --ebpf` (its failure, if any, is printed and noted)."""
+    demos/bench_hot. The ptrace tools from the difference of the two --hits runs (so start-up
+    cancels): godbg's `trace main.hot` on the ptrace path (`set in-target off`; a call line and
+    a return line, two stops a call), `dlv trace`, gdb `dprintf`, and one try of `dlv trace
+    --ebpf` (its failure, if any, is printed and noted).
+
+    TP-target: godbg's `trace -c main.hot` in the target, per call from N = 300,000 and
+    3,300,000 less the program's own cost (as row I), as calls per second: each call is
+    recorded into the ring or counted as dropped when godbg's reader falls behind (the program
+    calls main.hot every few ns; the drops are printed).
+    TP-lines: the lines godbg writes per second when the program stays under what it drains:
+    demos/tracehot, 2 workers, 1,000 calls between 1 ms pauses, 300,000 calls each."""
     prog = b.bin("bench_hot")
     n1, n2 = b.a.hits
 
     def make(t, n):
         if t == "godbg":
-            return b.launch(t, prog, [str(n)], ["trace main.hot", "continue"], f"TP{n}")
+            return b.launch(t, prog, [str(n)], ["set in-target off", "trace main.hot", "continue"],
+                            f"TP{n}")
         if t == "dlv":
             return [b.dlv, "trace", "--exec", prog, "main.hot$", "--", str(n)], None
         return b.launch(t, prog, [str(n)], ['dprintf main.hot,"hot %d\\n",i', "run"], f"TP{n}")
@@ -128,6 +138,55 @@ def row_tp(b, med):
     b.add_row("TP", f"tracepoint hits per second on main.hot (N={n1} and {n2}): godbg ptrace "
               "path, dlv trace, gdb dprintf", "hits/s", rate, {},
               f"dlv trace --ebpf: {ebpf}")
+
+    # In the target.
+    inside, alone, drops = {}, {}, {}
+    cmds = ["trace -c main.hot", "continue", "breakpoints"]
+    for n in (N_SMALL, N_BIG):
+        inside[n] = b.measure("TP", ["godbg"],
+                              lambda t, n=n: b.launch(t, prog, [str(n)], cmds, f"TPt{n}"),
+                              ran(n), b.a.timeout_hits, label=f"in target N={n}").get("godbg", [])
+        alone[n] = b.measure("TP", ["naive"], lambda t, n=n: ([prog, str(n)], None),
+                             lambda t, r: None, b.a.timeout_hits,
+                             label=f"program alone N={n}").get("naive", [])
+        for r in inside[n]:
+            if (hd := hits_dropped(r)):
+                drops.setdefault(n, []).append(hd)
+    calls_s = None
+    if inside[N_SMALL] and inside[N_BIG] and alone[N_SMALL] and alone[N_BIG]:
+        total = med([r.wall for r in inside[N_BIG]]) - med([r.wall for r in inside[N_SMALL]])
+        own = med([r.wall for r in alone[N_BIG]]) - med([r.wall for r in alone[N_SMALL]])
+        if total - own > 0:
+            calls_s = (N_BIG - N_SMALL) / (total - own)
+    dropped = "; ".join(f"N={n}: hits/dropped {v}" for n, v in drops.items())
+    b.add_row("TP-target", f"godbg trace -c main.hot in the target: calls per second recorded "
+              f"or counted dropped (N={N_SMALL:,} and {N_BIG:,}, less the program's own cost)",
+              "hits/s", {"godbg": calls_s}, {}, dropped)
+
+    hot = b.bin("tracehot")
+    lines_s, note = None, ""
+    got = b.measure("TP", ["godbg"],
+                    lambda t: b.launch(t, hot, ["300000", "2", "1000"], cmds, "TPl"),
+                    lambda t, r: None if b"tracehot calls 600000" in r.out else "no end",
+                    b.a.timeout_hits, label="tracehot lines").get("godbg", [])
+    if got:
+        counts = []
+        for r in got:
+            if (hd := hits_dropped(r)):
+                counts.append((hd[0] - hd[1], hd[1], r.wall))
+        if counts:
+            lines_s = med([c[0] / c[2] for c in counts])
+            note = "lines, dropped, wall s: " + "; ".join(f"{a}, {d}, {w:.2f}" for a, d, w in counts)
+    b.add_row("TP-lines", "godbg in the target: trace lines written per second (demos/tracehot, "
+              "2 workers, 600,000 calls paced)", "lines/s", {"godbg": lines_s}, {}, note)
+
+
+def hits_dropped(r):
+    """The tracepoint's hits and drops from the `breakpoints` listing after the run."""
+    out = r.out + r.err
+    h = re.search(rb"main\.hot hits (\d+)", out)
+    d = re.search(rb"main\.hot hits \d+ .*?(\d+) dropped", out)
+    return (int(h.group(1)), int(d.group(1)) if d else 0) if h else None
 
 
 def run_ebpf(b, prog, n):

@@ -84,7 +84,7 @@ for g in $gos; do
       step "building the go command with $ver ($variant)"
       (cd "$root" && "$g" build "${flags[@]}" -o "$dir/gocmd" cmd/go)
     fi
-    for d in bench_hot bench_manyg bench_threads values bench_next; do
+    for d in bench_hot bench_manyg bench_threads values bench_next tracehot; do
       if newer "$dir/$d" "$root/demos/$d"; then
         step "building demos/$d with $ver ($variant)"
         (cd "$root/demos/$d" && "$g" build "${flags[@]}" -o "$dir/$d" .)
