@@ -107,7 +107,7 @@ def row_tp(b, med):
     recorded into the ring or counted as dropped when godbg's reader falls behind (the program
     calls main.hot every few ns; the drops are printed).
     TP-lines: the lines godbg writes per second when the program stays under what it drains:
-    demos/tracehot, 2 workers, 1,000 calls between 1 ms pauses, 300,000 calls each."""
+    demos/tracehot, 1 worker, 1,500 calls between 1 ms pauses, 1,000,000 calls."""
     prog = b.bin("bench_hot")
     n1, n2 = b.a.hits
 
@@ -166,8 +166,8 @@ def row_tp(b, med):
     hot = b.bin("tracehot")
     lines_s, note = None, ""
     got = b.measure("TP", ["godbg"],
-                    lambda t: b.launch(t, hot, ["300000", "2", "1000"], cmds, "TPl"),
-                    lambda t, r: None if b"tracehot calls 600000" in r.out else "no end",
+                    lambda t: b.launch(t, hot, ["1000000", "1", "1500"], cmds, "TPl"),
+                    lambda t, r: None if b"tracehot calls 1000000" in r.out else "no end",
                     b.a.timeout_hits, label="tracehot lines").get("godbg", [])
     if got:
         counts = []
@@ -178,7 +178,7 @@ def row_tp(b, med):
             lines_s = med([c[0] / c[2] for c in counts])
             note = "lines, dropped, wall s: " + "; ".join(f"{a}, {d}, {w:.2f}" for a, d, w in counts)
     b.add_row("TP-lines", "godbg in the target: trace lines written per second (demos/tracehot, "
-              "2 workers, 600,000 calls paced)", "lines/s", {"godbg": lines_s}, {}, note)
+              "1 worker, 1,000,000 calls, 1 ms pauses every 1,500)", "lines/s", {"godbg": lines_s}, {}, note)
 
 
 def hits_dropped(r):

@@ -148,12 +148,22 @@ class text_printer : public reporter {
     }
   }
   void trace(const trace_record& r) override {
-    std::string vals;
-    for (auto& v : r.values) vals += (vals.empty() ? "" : ", ") + v.expr + " = " + v.text;
-    std::string s = r.is_return ? fmt::format(">> goroutine({}) thread({}): {} => ({})\n",
-                                              or_dash(r.goid), r.tid, r.function, vals)
-                                : fmt::format("> goroutine({}) thread({}): {}({})\n",
-                                              or_dash(r.goid), r.tid, r.function, vals);
+    // Appended, not formatted: a drain of tracepoints in the target writes a million a second.
+    std::string& s = trace_line_;
+    s.assign(r.is_return ? ">> goroutine(" : "> goroutine(");
+    s += r.goid ? std::to_string(*r.goid) : "-";
+    s += ") thread(";
+    s += std::to_string(r.tid);
+    s += "): ";
+    s += r.function;
+    s += r.is_return ? " => (" : "(";
+    for (std::size_t i = 0; i < r.values.size(); ++i) {
+      if (i) s += ", ";
+      s += r.values[i].expr;
+      s += " = ";
+      s += r.values[i].text;
+    }
+    s += ")\n";
     traces_.add(s);  // written by flush(), or before the next line
   }
   void flush() override { traces_.out(); }
@@ -288,6 +298,7 @@ class text_printer : public reporter {
   }
   std::FILE* out_;
   line_batch traces_{out_};
+  std::string trace_line_;  // kept: its buffer serves every line
   std::FILE* diag_;
   bool color_;
   std::size_t shown_ = 0;

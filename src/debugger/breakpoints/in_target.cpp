@@ -577,9 +577,11 @@ void drain_in_target(session& s) {
     trace_record r;
   };
   std::vector<line> lines;
+  int sites = 0;
   for (auto& news : s.process().drain_traces()) {
     auto it = st.traces.find(news.site);
     if (it == st.traces.end()) continue;
+    if (!news.hits.empty()) ++sites;
     auto& info = it->second;
     info.recorded += news.hits.size();
     info.dropped += news.dropped;
@@ -588,6 +590,7 @@ void drain_in_target(session& s) {
     bp->hits += int(news.hits.size() + news.dropped);
     bp->dropped += news.dropped;
     if (!s.tracer()) continue;
+    lines.reserve(lines.size() + news.hits.size());
     for (auto& h : news.hits) {
       trace_record r;
       r.breakpoint = info.breakpoint;
@@ -595,15 +598,21 @@ void drain_in_target(session& s) {
       r.pc = news.site;
       r.tid = int(h.tid);
       if (h.goid >= 0) r.goid = h.goid;
+      r.values.reserve(info.args.size());
       for (std::size_t i = 0; i < info.args.size(); ++i)
         r.values.push_back(record_value(s, info.args[i].first, info.args[i].second, h.args[i]));
       lines.push_back({h.tsc, std::move(r)});
     }
   }
-  // In hit order across sites: the time stamp counter is the same clock on every CPU.
-  std::stable_sort(lines.begin(), lines.end(),
-                   [](const line& a, const line& b) { return a.tsc < b.tsc; });
-  for (auto& l : lines) s.tracer()(l.r);
+  // In hit order across sites: the time stamp counter is the same clock on every CPU. One
+  // site's records are in that order already (its ring's index order); only the order of the
+  // lines is sorted, never the records themselves.
+  std::vector<std::uint32_t> order(lines.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  if (sites > 1)
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::uint32_t a, std::uint32_t b) { return lines[a].tsc < lines[b].tsc; });
+  for (auto i : order) s.tracer()(lines[i].r);
   if (!lines.empty()) s.flush_traces();
 }
 
