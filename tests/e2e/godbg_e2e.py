@@ -196,6 +196,16 @@ class Session:
         return self.p.returncode
 
 
+def exit_status(prog, timeout=120):
+    """The program's exit status once it ends, or None (and it is killed) after timeout s."""
+    try:
+        return prog.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        prog.kill()
+        prog.wait()
+        return None
+
+
 def is_stop(r):
     return r.get("event") in ("stop", "exit")
 

@@ -8,7 +8,7 @@ import signal
 import subprocess
 import time
 
-from godbg_e2e import GODBG, Checks, Session, builds, has, is_stop, records, text_equals_file
+from godbg_e2e import GODBG, Checks, Session, builds, exit_status, has, is_stop, records, text_equals_file
 
 c = Checks(feature="attach")
 
@@ -57,11 +57,7 @@ for go, variant, path in builds("counter"):
         c.equal(tracer, "0", f"{what}: no tracer left")
     finally:
         s.close()
-    try:
-        status = prog.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        prog.kill()
-        status = None
+    status = exit_status(prog, 60)
     c.equal(status, 7, f"{what}: the program exits later with its own status")
     os.unlink(out_path)
 

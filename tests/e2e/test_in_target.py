@@ -14,7 +14,8 @@ import subprocess
 import tempfile
 import time
 
-from godbg_e2e import SOURCE_DIR, Checks, Session, demo, go_versions, has, is_stop, run, text_equals_file
+from godbg_e2e import (SOURCE_DIR, Checks, Session, demo, exit_status, go_versions, has, is_stop,
+                       run, text_equals_file)
 
 c = Checks(feature="in_target")
 N = 2000  # per goroutine, launched runs: 16 true conditions
@@ -139,11 +140,7 @@ for go in go_versions():
             s.close()
         if os.path.exists(go_file):
             os.unlink(go_file)  # the program exits once it is gone
-    try:
-        status = prog.wait(timeout=120)
-    except subprocess.TimeoutExpired:
-        prog.kill()
-        status = None
+    status = exit_status(prog)
     c.equal(status, 0, f"{what}: stress: exit status after detach")
     out.seek(0)
     lines = out.read().splitlines()

@@ -17,7 +17,8 @@ import subprocess
 import tempfile
 import time
 
-from godbg_e2e import SOURCE_DIR, Checks, Session, demo, go_versions, has, is_stop, run, text_equals_file
+from godbg_e2e import (SOURCE_DIR, Checks, Session, demo, exit_status, go_versions, has, is_stop,
+                       run, text_equals_file)
 
 c = Checks(feature="in_target_trace")
 ON = {k: v for k, v in os.environ.items() if k not in ("GODBG_IN_TARGET", "GODBG_TRACE_RING")}
@@ -178,11 +179,7 @@ for go in go_versions():
         if s:
             s.close()
         os.unlink(hold)  # the program ends once it is gone
-    try:
-        status = prog.wait(timeout=120)
-    except subprocess.TimeoutExpired:
-        prog.kill()
-        status = None
+    status = exit_status(prog)
     out.seek(0)
     want = subprocess.run([path, str(big), str(W), "0"], capture_output=True, text=True,
                           timeout=120).stdout.strip()
