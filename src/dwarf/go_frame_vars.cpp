@@ -88,7 +88,11 @@ const go_type* frame_vars::real_type(const go_type* t) {
   std::vector<std::uint8_t> w(8);
   if (!ctx_.read_memory || !ctx_.read_memory(*dict + *t->dict_index * 8, w)) return t;
   const go_type* real = type_of_descriptor_(load_le(w, 0, 8));
-  return real ? real : t;
+  // Every type a shape stands for has the shape's underlying kind and size (go.shape.float64
+  // is all the types whose underlying type is float64): a word that names another kind is not
+  // this instantiation's (a .dict location that lies at this pc), and the shape is kept.
+  if (!real || real->kind != t->kind || real->size != t->size) return t;
+  return real;
 }
 
 std::optional<std::uint64_t> frame_vars::closure_pointer() {
