@@ -480,12 +480,7 @@ void sync_in_target(session& s) {
         auto plan = plan_trace(s, *bp, virt_addr(a));
         proc.install_trace_in_target(virt_addr(a), plan.cond ? &*plan.cond : nullptr, plan.args,
                                      plan.g, st.ring_records);
-        auto& info = st.traces[a];
-        std::uint64_t recorded = info.breakpoint == bp->id ? info.recorded : 0,
-                      dropped = info.breakpoint == bp->id ? info.dropped : 0;
-        info = std::move(plan.info);
-        info.recorded = recorded;
-        info.dropped = dropped;
+        st.traces[a] = std::move(plan.info);
       } else {
         auto compiled = compile_in_target(s, *bp->condition_tree, virt_addr(a));
         proc.install_in_target(virt_addr(a), compiled);
@@ -583,8 +578,6 @@ void drain_in_target(session& s) {
     if (it == st.traces.end()) continue;
     if (!news.hits.empty()) ++sites;
     auto& info = it->second;
-    info.recorded += news.hits.size();
-    info.dropped += news.dropped;
     user_breakpoint* bp = s.breakpoints().find(info.breakpoint);
     if (!bp) continue;  // deleted: what a thread inside wrote after is not said
     bp->hits += int(news.hits.size() + news.dropped);

@@ -25,7 +25,6 @@ struct in_target_trace {
   int breakpoint = 0;
   std::string function;
   std::vector<std::pair<std::string, const go_type*>> args;  // the words of a record, in order
-  std::uint64_t recorded = 0, dropped = 0;
 };
 
 // The session's view of in-target sites.
